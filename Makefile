@@ -1,0 +1,92 @@
+# isle: make (kernel + CLI), make test (unit + e2e), make lint, make bench, make clean.
+include mk/toolchain.mk
+
+BUILD := build
+KERNEL := $(BUILD)/kernel.elf
+ISLE := $(BUILD)/isle
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+KSRCS_C := $(shell find kernel -name '*.c' | sort)
+KSRCS_S := $(shell find kernel -name '*.S' | sort)
+KOBJS := $(patsubst %,$(BUILD)/%.o,$(KSRCS_C) $(KSRCS_S))
+KLDS := kernel/arch/x86_64/kernel.ld
+
+CLI_SRCS := $(shell find cli -name '*.c' | sort)
+CLI_OBJS := $(patsubst %,$(BUILD)/%.o,$(CLI_SRCS))
+
+.PHONY: all kernel cli test unit e2e lint format bench clean
+all: $(KERNEL) $(ISLE)
+kernel: $(KERNEL)
+cli: $(ISLE)
+
+$(BUILD)/kernel/%.c.o: kernel/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/kernel/%.S.o: kernel/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KASFLAGS) -MMD -MP -c $< -o $@
+
+# Two-pass link: pass 1 with an empty symbol table, then the kernel's own symbols (for
+# symbolised backtraces) are generated and linked into .ksyms, which the linker script
+# places after everything else so no other address moves.
+$(BUILD)/ksyms0.S:
+	@mkdir -p $(BUILD)
+	printf '.section .ksyms,"a"\n.globl ksyms_count\nksyms_count: .quad 0\n.globl ksyms_table\nksyms_table:\n' > $@
+
+$(BUILD)/%.S.o: $(BUILD)/%.S
+	$(CC) $(KASFLAGS) -c $< -o $@
+
+$(BUILD)/kernel.pass1.elf: $(KOBJS) $(BUILD)/ksyms0.S.o $(KLDS)
+	$(LD) $(KLDFLAGS) -T $(KLDS) -o $@ $(KOBJS) $(BUILD)/ksyms0.S.o
+
+$(BUILD)/ksyms.S: $(BUILD)/kernel.pass1.elf scripts/gen-ksyms.sh
+	sh scripts/gen-ksyms.sh $< > $@
+
+$(KERNEL): $(BUILD)/kernel.pass1.elf $(BUILD)/ksyms.S.o scripts/check-kernel.sh
+	$(LD) $(KLDFLAGS) -T $(KLDS) -o $@ $(KOBJS) $(BUILD)/ksyms.S.o
+	sh scripts/check-kernel.sh $@ $(BUILD)/kernel.pass1.elf
+
+$(BUILD)/cli/%.c.o: cli/%.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -DISLE_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
+
+$(ISLE): $(CLI_OBJS)
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ $(CLI_OBJS)
+
+# Unit tests: each tests/unit/*.mk adds names to UNIT_TESTS and sets NAME_SRCS.
+UNIT_TESTS :=
+include $(wildcard tests/unit/*.mk)
+UNIT_BINS := $(patsubst %,$(BUILD)/unit/%,$(UNIT_TESTS))
+
+define unit_rule
+$(BUILD)/unit/$(1): $$($(1)_SRCS)
+	@mkdir -p $(BUILD)/unit
+	$(HOSTCC) $(UNITCFLAGS) -o $$@ $$($(1)_SRCS) -lcmocka
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+E2E_ARGS ?=
+e2e: all
+	/usr/bin/python3 -m pytest -q tests/e2e $(E2E_ARGS)
+
+test: unit e2e
+
+LINT_FILES := $(shell find kernel cli include tests/unit tests/guest -name '*.[ch]' 2>/dev/null | sort)
+lint:
+	clang-format --dry-run --Werror $(LINT_FILES)
+	sh scripts/lint-extra.sh
+
+format:
+	clang-format -i $(LINT_FILES)
+
+bench: all
+	/usr/bin/python3 bench/run.py
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

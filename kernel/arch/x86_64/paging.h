@@ -1,0 +1,42 @@
+/* paging.h: 4-level page tables. Maps 4 KiB pages in any root; page-table pages come
+ * from the physical page allocator and are reached through the direct map. The kernel
+ * half (DIRECT_BASE and up) is shared by every root. No locking: single CPU for now;
+ * callers that change a live root flush the TLB themselves. */
+#ifndef ISLE_ARCH_PAGING_H
+#define ISLE_ARCH_PAGING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Portable protection flags (translated to PTE bits inside paging.c). Readable is implied. */
+#define PG_WRITE 0x1u
+#define PG_EXEC 0x2u
+#define PG_USER 0x4u
+#define PG_NOCACHE 0x8u
+
+extern uint64_t kernel_root; /* physical address of the kernel's PML4 */
+
+/* Build the kernel page tables (direct map of [0, max_phys) with per-section permissions
+ * for the kernel image) and switch to them. Called once at boot. */
+void paging_init(uint64_t max_phys);
+
+/* A new root for a user address space: kernel half shared, user half empty.
+ * Returns its physical address, 0 when out of memory. */
+uint64_t paging_new_root(void);
+
+/* Map the 4 KiB page at va to pa with flags. -ENOMEM when a table page cannot be
+ * allocated, -EEXIST when va is already mapped (use paging_unmap first). */
+int paging_map(uint64_t root, uintptr_t va, uint64_t pa, unsigned flags);
+/* Unmap va; returns the physical page it mapped, 0 if none. Does not free it, does not
+ * flush the TLB. */
+uint64_t paging_unmap(uint64_t root, uintptr_t va);
+/* Change flags of a mapped page; -ENOENT when va is not mapped. No TLB flush. */
+int paging_protect(uint64_t root, uintptr_t va, unsigned flags);
+/* true when va is mapped; fills *pa and *flags when they are non-NULL. */
+bool paging_lookup(uint64_t root, uintptr_t va, uint64_t *pa, unsigned *flags);
+
+/* Map device registers at physical pa (uncached, kernel only, no execute) into the MMIO
+ * window; returns the virtual address. Panics when the window is full. */
+void *paging_map_mmio(uint64_t pa, uint64_t size);
+
+#endif

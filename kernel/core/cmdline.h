@@ -1,0 +1,20 @@
+/* cmdline.h: kernel options, parsed once at boot from the PVH command line. Space
+ * separated `key` or `key=value` words; unknown keys are logged and ignored. Documented in
+ * docs/boot.md. */
+#ifndef ISLE_CORE_CMDLINE_H
+#define ISLE_CORE_CMDLINE_H
+
+#include <stdbool.h>
+
+struct kernel_options {
+	bool verbose;       /* verbose: log informational messages */
+	bool trace;         /* trace: print every syscall, strace-style */
+	bool boottime;      /* boottime: report guest boot time in microseconds */
+	bool noaslr;        /* noaslr: fixed addresses */
+	char selftest[16];  /* selftest=fault|panic: fail on purpose (tests) */
+};
+extern struct kernel_options kopt;
+
+void cmdline_parse(const char *cmdline);
+
+#endif

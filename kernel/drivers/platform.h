@@ -1,0 +1,30 @@
+/* platform.h: the machine around the CPU: the kernel log port, ACPI tables, power off,
+ * interrupt routing (IOAPIC; legacy PICs masked). */
+#ifndef ISLE_DRIVERS_PLATFORM_H
+#define ISLE_DRIVERS_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Kernel log channel (debugcon, port 0xe9). Usable before anything else is set up. */
+void logport_write(const char *buf, size_t n);
+
+/* Find ACPI tables (rsdp_pa from the PVH start info, 0 to scan the BIOS area). */
+void acpi_init(uint64_t rsdp_pa);
+/* Power the machine off: ACPI S5 (PM1a control or the hardware-reduced sleep control
+ * register); if that does not stop the VM, reset it (ends QEMU run with -no-reboot). */
+_Noreturn void platform_poweroff(void);
+
+/* Interrupt routing: mask the 8259 PICs, find the IOAPIC (MADT, else 0xfec00000) and route
+ * ISA irq (0..15) to vector 32 + irq on CPU 0, edge triggered, unmasked. */
+void irq_init(void);
+void irq_route_isa(int isa_irq);
+/* Signal end of interrupt to the local APIC (called after every IRQ handler). */
+void lapic_eoi(void);
+/* LAPIC: init (maps it, enables it, spurious vector 0xff) and the one-shot timer on vector
+ * LAPIC_TIMER_VECTOR: fire once after ns nanoseconds (0 cancels). */
+#define LAPIC_TIMER_VECTOR 0xf0
+void lapic_init(void);
+void lapic_timer_oneshot(uint64_t ns);
+
+#endif

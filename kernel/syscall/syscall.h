@@ -1,0 +1,18 @@
+/* syscall.h: the system-call layer. One table indexed by the Linux x86-64 number; handlers
+ * take the six raw arguments and return a value or a negative errno. */
+#ifndef ISLE_SYSCALL_SYSCALL_H
+#define ISLE_SYSCALL_SYSCALL_H
+
+#include "arch/x86_64/arch.h"
+
+/* Called by the arch entry for every syscall: dispatches tf->rax with rdi rsi rdx r10 r8
+ * r9, stores the result in tf->rax, traces when the trace option is on. */
+void syscall_dispatch(struct trap_frame *tf);
+
+/* Name of syscall nr ("openat"), or NULL when unknown. */
+const char *syscall_name(long nr);
+
+/* The trap frame of the syscall being handled (for arch_prctl, exit, rt_sigreturn). */
+extern struct trap_frame *syscall_current_frame;
+
+#endif

@@ -1,0 +1,24 @@
+# toolchain.mk: compilers and flags. Kernel: freestanding gnu11, position independent,
+# no red zone, no SSE (the program's FPU state is never touched by kernel code).
+CC      ?= gcc
+LD      := ld
+HOSTCC  := gcc
+
+GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
+
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wmissing-prototypes \
+        -Wstrict-prototypes -Wpointer-arith -Wvla
+
+KCFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) \
+           -fPIE -fvisibility=hidden -mno-red-zone -mgeneral-regs-only -mcmodel=small \
+           -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-stack-protector \
+           -fno-strict-aliasing -fno-common -fcf-protection=none \
+           -Ikernel -Iinclude
+KASFLAGS := -g -Ikernel -Iinclude -D__ASSEMBLER__
+KLDFLAGS := -static -pie --no-dynamic-linker -z text -z max-page-size=4096 -z noexecstack \
+            --build-id=none
+
+HOSTCFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -Iinclude
+SANFLAGS   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+UNITCFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -D_GNU_SOURCE -DISLE_UNIT_TEST \
+              -Ikernel -Iinclude $(SANFLAGS)
