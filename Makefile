@@ -32,7 +32,7 @@ $(BUILD)/kernel/%.S.o: kernel/%.S
 # places after everything else so no other address moves.
 $(BUILD)/ksyms0.S:
 	@mkdir -p $(BUILD)
-	printf '.section .ksyms,"a"\n.globl ksyms_count\nksyms_count: .quad 0\n.globl ksyms_table\nksyms_table:\n' > $@
+	printf '.section .ksyms,"a"\n.balign 8\n.globl ksyms_count\nksyms_count: .quad 0\n.globl ksyms_table\nksyms_table:\n.globl ksyms_names\nksyms_names: .byte 0\n' > $@
 
 $(BUILD)/%.S.o: $(BUILD)/%.S
 	$(CC) $(KASFLAGS) -c $< -o $@

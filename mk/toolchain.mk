@@ -13,9 +13,10 @@ KCFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc -isystem $(GCC_INC
            -fPIE -fvisibility=hidden -mno-red-zone -mgeneral-regs-only -mcmodel=small \
            -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-stack-protector \
            -fno-strict-aliasing -fno-common -fcf-protection=none \
-           -Ikernel -Iinclude
+           -D_LIBC_LIMITS_H_ -Ikernel -Iinclude
 KASFLAGS := -g -Ikernel -Iinclude -D__ASSEMBLER__
 KLDFLAGS := -static -pie --no-dynamic-linker -z text -z max-page-size=4096 -z noexecstack \
+            --no-warn-rwx-segments \
             --build-id=none
 
 HOSTCFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -Iinclude

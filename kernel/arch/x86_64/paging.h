@@ -16,6 +16,14 @@
 
 extern uint64_t kernel_root; /* physical address of the kernel's PML4 */
 
+/* Before the page allocator exists, page-table pages come from [pa, pa+size) (direct-
+ * mapped by the boot tables). paging_early_end() tells how far it was used, so that range
+ * is kept out of the page allocator. */
+void paging_early_pool(uint64_t pa, uint64_t size);
+uint64_t paging_early_end(void);
+/* From now on page-table pages come from the page allocator (pmm). */
+void paging_enable_allocator(void);
+
 /* Build the kernel page tables (direct map of [0, max_phys) with per-section permissions
  * for the kernel image) and switch to them. Called once at boot. */
 void paging_init(uint64_t max_phys);

@@ -1,0 +1,165 @@
+/* entry.S: every way into the kernel after boot: exception and interrupt stubs (one per
+ * vector, all funnelling into trap_entry_common), the syscall instruction, and the one way
+ * back to user mode (trap_return). Both build a struct trap_frame (arch.h) on the kernel
+ * stack. GS: while in the kernel GS_BASE points at this CPU's struct percpu; swapgs on
+ * every transition from/to user mode. Also the user-memory copy with its fault fixup. */
+
+#define TRAP_SYSCALL 0x100
+#define USER_CS 0x23
+#define USER_DS 0x1b
+#define PERCPU_KSTACK 8
+#define PERCPU_USER_RSP 16
+#define TRAP_FRAME_SIZE (22 * 8) /* sizeof(struct trap_frame) */
+
+	.section .text.entry, "ax"
+
+/* Save general registers in trap_frame order (r15 lowest). */
+.macro SAVE_REGS
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+.endm
+
+.macro RESTORE_REGS
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+.endm
+
+/* Vectors whose hardware frame carries an error code: 8 10 11 12 13 14 17 21 29 30. */
+.macro VECTOR n
+	.balign 16
+vector_\n:
+	.if (\n == 8) || (\n == 10) || (\n == 11) || (\n == 12) || (\n == 13) || (\n == 14) || (\n == 17) || (\n == 21) || (\n == 29) || (\n == 30)
+	.else
+	pushq $0
+	.endif
+	pushq $\n
+	jmp trap_entry_common
+.endm
+
+	.altmacro
+.macro VECTOR_N n
+	VECTOR %n
+.endm
+	.set i, 0
+	.rept 256
+	VECTOR_N %i
+	.set i, i + 1
+	.endr
+
+/* Table of the stubs' addresses for the IDT (data: it carries relocations). */
+	.section .data
+	.balign 8
+	.globl trap_vectors
+trap_vectors:
+.macro VADDR n
+	.quad vector_\n
+.endm
+	.set i, 0
+	.rept 256
+	VADDR %i
+	.set i, i + 1
+	.endr
+	.noaltmacro
+
+	.section .text.entry, "ax"
+trap_entry_common:
+	/* Stack: vector, error, rip, cs, rflags, rsp, ss. From user mode: swapgs. */
+	testb $3, 24(%rsp)
+	jz 1f
+	swapgs
+1:	SAVE_REGS
+	cld
+	movq %rsp, %rdi
+	xorl %ebp, %ebp
+	call trap_handle
+	/* fall through */
+	.globl trap_return
+trap_return:
+	/* %rsp = trap_frame. */
+	cli
+	RESTORE_REGS
+	addq $16, %rsp                       /* vector, error */
+	testb $3, 8(%rsp)
+	jz 2f
+	swapgs
+2:	iretq
+
+/* syscall: rcx = user rip, r11 = user rflags, IF/TF/DF/AC masked by SFMASK. */
+	.globl syscall_entry
+syscall_entry:
+	swapgs
+	movq %rsp, %gs:PERCPU_USER_RSP
+	movq %gs:PERCPU_KSTACK, %rsp
+	pushq $USER_DS
+	pushq %gs:PERCPU_USER_RSP
+	pushq %r11
+	pushq $USER_CS
+	pushq %rcx
+	pushq $0
+	pushq $TRAP_SYSCALL
+	SAVE_REGS
+	movq %rsp, %rdi
+	xorl %ebp, %ebp
+	sti
+	call syscall_dispatch
+	movq %rsp, %rdi
+	jmp trap_return
+
+/* arch_enter_user(const struct trap_frame *tf): copy *tf (which must not be on the
+ * kernel stack) to the top of the kernel stack and leave through trap_return. */
+	.globl arch_enter_user
+arch_enter_user:
+	cli
+	movq %rdi, %rsi
+	leaq __stack_top(%rip), %rdi
+	subq $TRAP_FRAME_SIZE, %rdi
+	movq %rdi, %rsp
+	movl $(TRAP_FRAME_SIZE / 8), %ecx
+	rep movsq
+	jmp trap_return
+
+/* size_t uaccess_copy(void *dst, const void *src, size_t n): returns bytes NOT copied.
+ * A fault at uaccess_copy_insn that cannot be resolved resumes at uaccess_copy_fixup
+ * (see trap.c), with %rcx = bytes left. */
+	.globl uaccess_copy, uaccess_copy_insn, uaccess_copy_fixup
+uaccess_copy:
+	movq %rdx, %rcx
+	cmpb $0, uaccess_smap(%rip)
+	je uaccess_copy_insn
+	stac
+uaccess_copy_insn:
+	rep movsb
+	xorl %eax, %eax
+	jmp 3f
+uaccess_copy_fixup:
+	movq %rcx, %rax
+3:	cmpb $0, uaccess_smap(%rip)
+	je 4f
+	clac
+4:	ret

@@ -1,0 +1,255 @@
+/* trap.c: what happens on an exception or interrupt. Interrupts go to the registered
+ * handler and get an EOI. A page fault from the program (or from a user copy in the
+ * kernel) is resolved by the VM layer; anything the program cannot recover from without
+ * signals (not yet delivered) ends it with 128 + the signal number after a crash report.
+ * Any other fault in kernel code is a kernel fault: report, backtrace, power off with
+ * ISLE_EXIT_PANIC. */
+#include "arch/x86_64/arch.h"
+#include "arch/x86_64/cpu.h"
+#include "abi/exit.h"
+#include "core/errno.h"
+#include "core/exit.h"
+#include "core/ksyms.h"
+#include "core/printk.h"
+#include "drivers/platform.h"
+#include "exec/exec.h"
+#include "lib/format.h"
+#include "mm/layout.h"
+#include "mm/pmm.h"
+#include "mm/uaccess.h"
+#include "mm/vm.h"
+
+extern char uaccess_copy_insn[], uaccess_copy_fixup[];
+extern char __stack_bottom[], __stack_top[], __ist_df_bottom[], __ist_df_top[];
+extern char __ist_nmi_bottom[], __ist_nmi_top[];
+
+void trap_handle(struct trap_frame *tf);
+
+static void (*irq_handlers[256])(struct trap_frame *tf);
+
+static const char *const exception_names[32] = {
+	"divide error",       "debug",          "NMI",
+	"breakpoint",         "overflow",       "bound range exceeded",
+	"invalid opcode",     "device not available", "double fault",
+	"coprocessor overrun", "invalid TSS",   "segment not present",
+	"stack fault",        "general protection", "page fault",
+	"reserved",           "x87 floating point", "alignment check",
+	"machine check",      "SIMD floating point", "virtualization",
+	"control protection",
+};
+
+void arch_set_irq_handler(int vector, void (*fn)(struct trap_frame *tf))
+{
+	if (vector < 32 || vector > 255)
+		panic("irq vector %d out of range", vector);
+	irq_handlers[vector] = fn;
+}
+
+static const char *exception_name(uint64_t v)
+{
+	return v < 32 && exception_names[v] ? exception_names[v] : "exception";
+}
+
+static void dump_regs(const struct trap_frame *tf)
+{
+	printk("isle:   rip %016lx  rsp %016lx  rflags %016lx\n", tf->rip, tf->rsp, tf->rflags);
+	printk("isle:   rax %016lx  rbx %016lx  rcx %016lx\n", tf->rax, tf->rbx, tf->rcx);
+	printk("isle:   rdx %016lx  rsi %016lx  rdi %016lx\n", tf->rdx, tf->rsi, tf->rdi);
+	printk("isle:   rbp %016lx  r8  %016lx  r9  %016lx\n", tf->rbp, tf->r8, tf->r9);
+	printk("isle:   r10 %016lx  r11 %016lx  r12 %016lx\n", tf->r10, tf->r11, tf->r12);
+	printk("isle:   r13 %016lx  r14 %016lx  r15 %016lx\n", tf->r13, tf->r14, tf->r15);
+	printk("isle:   cs %04lx ss %04lx error %#lx fs_base %#lx\n", tf->cs, tf->ss, tf->error,
+	       arch_get_fs_base());
+}
+
+static void describe_pf(uint64_t err, char *buf, size_t size)
+{
+	fmt_snprintf(buf, size, "%s, %s, %s mode", err & 16 ? "instruction fetch" :
+		     err & 2 ? "write" : "read", err & 1 ? "protection violation" : "not present",
+		     err & 4 ? "user" : "kernel");
+}
+
+/* ---- kernel faults ---- */
+
+static void print_kernel_frame(uint64_t pc, void *arg)
+{
+	int *n = arg;
+	char sym[96];
+	ksyms_lookup(pc, sym, sizeof(sym));
+	printk("isle:     #%d %016lx %s\n", (*n)++, pc, sym);
+}
+
+static bool in_range(uint64_t p, const char *lo, const char *hi)
+{
+	return p >= (uint64_t)lo && p + 16 <= (uint64_t)hi;
+}
+
+static bool on_kernel_stack(uint64_t p)
+{
+	return in_range(p, __stack_bottom, __stack_top) ||
+	       in_range(p, __ist_df_bottom, __ist_df_top) ||
+	       in_range(p, __ist_nmi_bottom, __ist_nmi_top);
+}
+
+void arch_backtrace(uint64_t rbp, void (*fn)(uint64_t pc, void *arg), void *arg, int max)
+{
+	for (int i = 0; i < max && rbp && !(rbp & 7) && on_kernel_stack(rbp); i++) {
+		uint64_t *frame = (uint64_t *)rbp;
+		if (!frame[1])
+			break;
+		fn(frame[1], arg);
+		if (frame[0] <= rbp)
+			break;
+		rbp = frame[0];
+	}
+}
+
+void kernel_backtrace_from(uint64_t rip, uint64_t rbp)
+{
+	int n = 0;
+	printk("isle:   backtrace:\n");
+	if (rip)
+		print_kernel_frame(rip, &n);
+	arch_backtrace(rbp, print_kernel_frame, &n, 32);
+}
+
+static _Noreturn void kernel_fault(struct trap_frame *tf, uint64_t addr)
+{
+	char sym[96], what[96];
+	ksyms_lookup(tf->rip, sym, sizeof(sym));
+	if (tf->vector == 14) {
+		describe_pf(tf->error, what, sizeof(what));
+		printk("isle: kernel fault: page fault at address %#lx (%s) in %s\n", addr, what,
+		       sym);
+	} else {
+		printk("isle: kernel fault: %s (vector %lu) in %s\n", exception_name(tf->vector),
+		       tf->vector, sym);
+	}
+	dump_regs(tf);
+	kernel_backtrace_from(tf->rip, tf->rbp);
+	printk("isle: exit %d (kernel panic)\n", ISLE_EXIT_PANIC);
+	platform_poweroff();
+}
+
+/* ---- program faults ---- */
+
+static int signal_for(uint64_t vector, const char **name)
+{
+	switch (vector) {
+	case 0:
+	case 16:
+	case 19:
+		*name = "SIGFPE";
+		return 8;
+	case 1:
+	case 3:
+		*name = "SIGTRAP";
+		return 5;
+	case 6:
+		*name = "SIGILL";
+		return 4;
+	case 17:
+		*name = "SIGBUS";
+		return 7;
+	default:
+		*name = "SIGSEGV";
+		return 11;
+	}
+}
+
+static void user_backtrace(const struct trap_frame *tf)
+{
+	char sym[96];
+	exec_symbolize(tf->rip, sym, sizeof(sym));
+	printk("isle:   backtrace (frame pointers; partial without them):\n");
+	printk("isle:     #0 %016lx %s\n", tf->rip, sym);
+	uint64_t rbp = tf->rbp;
+	for (int i = 1; i < 16 && rbp && !(rbp & 7); i++) {
+		uint64_t frame[2];
+		if (copy_from_user(frame, (const void *)rbp, sizeof(frame)) < 0 || !frame[1])
+			break;
+		exec_symbolize(frame[1], sym, sizeof(sym));
+		printk("isle:     #%d %016lx %s\n", i, frame[1], sym);
+		if (frame[0] <= rbp)
+			break;
+		rbp = frame[0];
+	}
+}
+
+static _Noreturn void user_fault(struct trap_frame *tf, uint64_t addr)
+{
+	const char *signame;
+	int sig = signal_for(tf->vector, &signame);
+	char what[96], where[96], sym[96];
+	exec_symbolize(tf->rip, sym, sizeof(sym));
+	if (tf->vector == 14) {
+		describe_pf(tf->error, what, sizeof(what));
+		vm_describe(addr, where, sizeof(where));
+		printk("isle: program fault: %s: page fault at address %#lx (%s)\n", signame, addr,
+		       what);
+		printk("isle:   address %#lx is in: %s\n", addr, where);
+	} else {
+		printk("isle: program fault: %s: %s (vector %lu)\n", signame,
+		       exception_name(tf->vector), tf->vector);
+	}
+	vm_describe(tf->rip, where, sizeof(where));
+	printk("isle:   at rip %#lx %s (%s)\n", tf->rip, sym, where);
+	dump_regs(tf);
+	user_backtrace(tf);
+	char reason[32];
+	fmt_snprintf(reason, sizeof(reason), "signal %s", signame);
+	program_exit(ISLE_EXIT_SIGNAL_BASE + sig, reason);
+}
+
+static _Noreturn void out_of_memory(uint64_t addr)
+{
+	printk("isle: out of memory: the program touched %#lx and no free page is left "
+	       "(%lu KiB guest RAM); give the VM more memory with -m\n",
+	       addr, (unsigned long)(pmm_total_pages() * (PAGE_SIZE / 1024)));
+	program_exit(ISLE_EXIT_OOM, "out of memory");
+}
+
+static void page_fault(struct trap_frame *tf)
+{
+	uint64_t addr = arch_read_cr2();
+	bool user = trap_from_user(tf);
+	bool ucopy = !user && tf->rip == (uint64_t)uaccess_copy_insn;
+
+	if (!user && !ucopy)
+		kernel_fault(tf, addr);
+	if (addr < USER_TOP) {
+		int r = vm_handle_fault(addr, tf->error);
+		if (r == 0)
+			return;
+		if (r == -ENOMEM)
+			out_of_memory(addr);
+	}
+	if (ucopy) {
+		tf->rip = (uint64_t)uaccess_copy_fixup;
+		return;
+	}
+	user_fault(tf, addr);
+}
+
+void trap_handle(struct trap_frame *tf)
+{
+	uint64_t v = tf->vector;
+	if (v >= 32) {
+		if (irq_handlers[v])
+			irq_handlers[v](tf);
+		if (v != 0xff)
+			lapic_eoi();
+		return;
+	}
+	if (v == 14) {
+		page_fault(tf);
+		return;
+	}
+	if (v == 2) {
+		printk("isle: NMI received (ignored)\n");
+		return;
+	}
+	if (trap_from_user(tf))
+		user_fault(tf, 0);
+	kernel_fault(tf, 0);
+}

@@ -1,0 +1,91 @@
+/* cmdline.c: parses the kernel command line into kopt (contract in cmdline.h). */
+#include "core/cmdline.h"
+
+#include <stddef.h>
+
+#include "core/printk.h"
+#include "lib/string.h"
+
+/*
+ * The command line comes from the host (the VMM's PVH start info), so it is read
+ * strictly: words are spans of the const string (never modified, never copied into a
+ * fixed buffer except the one bounded value), a boolean key takes no value, and a value
+ * that does not fit is rejected whole rather than truncated.
+ */
+
+struct kernel_options kopt;
+
+struct flag_option {
+	const char *name;
+	bool *field;
+};
+
+static const struct flag_option flag_options[] = {
+	{"verbose", &kopt.verbose},
+	{"trace", &kopt.trace},
+	{"boottime", &kopt.boottime},
+	{"noaslr", &kopt.noaslr},
+};
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* true when the word [w, w+len) is exactly `name`. */
+static bool word_is(const char *w, size_t len, const char *name)
+{
+	return strlen(name) == len && memcmp(w, name, len) == 0;
+}
+
+/* Copies a value into a fixed field; a value that does not fit leaves it unchanged. */
+static void set_value(char *field, size_t size, const char *key, const char *val, size_t len)
+{
+	if (len >= size) {
+		printk("isle: kernel option %s: value too long (max %zu), ignored\n", key,
+		       size - 1);
+		return;
+	}
+	memcpy(field, val, len);
+	field[len] = '\0';
+}
+
+static void parse_word(const char *w, size_t len)
+{
+	static const char selftest_key[] = "selftest=";
+	size_t keylen = sizeof(selftest_key) - 1;
+
+	for (size_t i = 0; i < sizeof(flag_options) / sizeof(flag_options[0]); i++) {
+		if (word_is(w, len, flag_options[i].name)) {
+			*flag_options[i].field = true;
+			return;
+		}
+	}
+	if (len >= keylen && memcmp(w, selftest_key, keylen) == 0) {
+		set_value(kopt.selftest, sizeof(kopt.selftest), "selftest", w + keylen,
+			  len - keylen);
+		return;
+	}
+	printk("isle: unknown kernel option '%.*s' ignored\n", (int)len, w);
+}
+
+void cmdline_parse(const char *cmdline)
+{
+	const char *p = cmdline;
+
+	kopt = (struct kernel_options){0};
+	if (!p)
+		return;
+	for (;;) {
+		const char *w;
+
+		while (is_space(*p))
+			p++;
+		if (!*p)
+			return;
+		w = p;
+		while (*p && !is_space(*p))
+			p++;
+		parse_word(w, (size_t)(p - w));
+	}
+}

@@ -1,0 +1,129 @@
+/* main.c: the boot order, one call per subsystem, from the PVH entry to the program's
+ * first instruction. boot.S calls kmain on the boot stack, running at DIRECT_BASE +
+ * physical with the temporary boot page tables (first GiB mapped). */
+#include "abi/exit.h"
+#include "arch/x86_64/arch.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/paging.h"
+#include "core/bootinfo.h"
+#include "core/cmdline.h"
+#include "core/exit.h"
+#include "core/printk.h"
+#include "core/random.h"
+#include "core/time.h"
+#include "drivers/console.h"
+#include "drivers/platform.h"
+#include "exec/bundle.h"
+#include "exec/exec.h"
+#include "lib/string.h"
+#include "mm/layout.h"
+#include "mm/memmap.h"
+#include "mm/pmm.h"
+
+void kmain(uint64_t start_info_pa);
+void selftest_fault(void);
+
+extern uint64_t boot_tsc_entry;
+extern char __kernel_start[], __kernel_end[];
+extern const char *proc_exe_path;
+
+static struct boot_info boot;
+static struct boot_range free_ram[BOOT_MAX_RANGES];
+static struct trap_frame user_entry;
+
+/* Page-table pages for paging_init come from the first free range after the boot
+ * reservations, below 1 GiB (mapped by the boot tables). */
+static void early_pool(void)
+{
+	uint64_t need = (16 + (boot.max_phys >> 30)) * PAGE_SIZE;
+	int n = memmap_free_ranges(&boot, free_ram, BOOT_MAX_RANGES);
+	for (int i = 0; i < n; i++) {
+		if (free_ram[i].size >= need && free_ram[i].base + need <= (1UL << 30)) {
+			paging_early_pool(free_ram[i].base, need);
+			memmap_reserve(&boot, free_ram[i].base, need);
+			return;
+		}
+	}
+	panic("not enough memory to boot: no %lu KiB free below 1 GiB for page tables",
+	      (unsigned long)(need / 1024));
+}
+
+static void memory_init(void)
+{
+	memmap_reserve(&boot, 0, 0x100000); /* real-mode area, BIOS, option ROMs */
+	memmap_reserve(&boot, virt_to_phys(__kernel_start),
+		       (uint64_t)(__kernel_end - __kernel_start));
+	early_pool();
+	paging_init(boot.max_phys);
+	int n = memmap_free_ranges(&boot, free_ram, BOOT_MAX_RANGES);
+	for (int i = 0; i < n; i++)
+		pmm_add_range(free_ram[i].base, free_ram[i].size);
+	paging_enable_allocator();
+	pr_info("isle: memory: %lu KiB free of %lu KiB, kernel %lu KiB\n",
+		(unsigned long)(pmm_free_pages() * 4), (unsigned long)(boot.max_phys / 1024),
+		(unsigned long)((__kernel_end - __kernel_start) / 1024));
+}
+
+__attribute__((noinline)) void selftest_fault(void)
+{
+	/* Write to an address in the kernel half that is never mapped. */
+	*(volatile uint64_t *)(KSTACK_BASE + KSTACK_SIZE - 8) = 0x15e;
+}
+
+static void selftest(void)
+{
+	if (!kopt.selftest[0])
+		return;
+	if (!strcmp(kopt.selftest, "fault"))
+		selftest_fault();
+	else if (!strcmp(kopt.selftest, "panic"))
+		panic("selftest: panic requested by the selftest=panic option");
+	else
+		printk("isle: unknown selftest '%s' ignored (fault, panic)\n", kopt.selftest);
+}
+
+static void start_program(void)
+{
+	struct exec_args args;
+	struct exec_result res;
+	if (bundle_parse(boot.module_size ? phys_to_virt(boot.module_pa) : NULL,
+			 boot.module_size, &args) < 0)
+		program_exit(ISLE_EXIT_CANNOT_RUN, "no program");
+	args.no_aslr = kopt.noaslr;
+	int r = exec_load(&args, &res);
+	if (r < 0) {
+		printk("isle: cannot start %s (error %d)\n", args.path, r);
+		program_exit(ISLE_EXIT_CANNOT_RUN, "cannot execute");
+	}
+	proc_exe_path = args.path;
+
+	memset(&user_entry, 0, sizeof(user_entry));
+	user_entry.rip = res.entry;
+	user_entry.rsp = res.stack;
+	user_entry.rflags = 0x202;
+	user_entry.cs = SEL_UCODE;
+	user_entry.ss = SEL_UDATA;
+
+	uint64_t now = arch_rdtsc();
+	if (kopt.boottime)
+		printk("isle: boot time: %lu us (kernel entry to program entry)\n",
+		       (unsigned long)(time_tsc_to_ns(now - boot_tsc_entry) / 1000));
+	arch_enter_user(&user_entry);
+}
+
+void kmain(uint64_t start_info_pa)
+{
+	cpu_init();
+	pvh_parse(start_info_pa, &boot);
+	cmdline_parse(boot.cmdline);
+	printk_verbose = kopt.verbose;
+	cpu_log_features();
+	memory_init();
+	acpi_init(boot.rsdp_pa);
+	irq_init();
+	time_init();
+	random_init();
+	console_init();
+	selftest();
+	start_program();
+}

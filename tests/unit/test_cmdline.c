@@ -1,0 +1,147 @@
+/* test_cmdline.c: unit tests of kernel/core/cmdline.c, with a printk that records. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/cmdline.h"
+#include "core/printk.h"
+
+static char logbuf[4096];
+static size_t loglen;
+
+void printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(logbuf + loglen, sizeof(logbuf) - loglen, fmt, ap);
+	va_end(ap);
+	assert_true(n >= 0 && (size_t)n < sizeof(logbuf) - loglen);
+	loglen += (size_t)n;
+}
+
+static void parse(const char *cmdline)
+{
+	loglen = 0;
+	logbuf[0] = '\0';
+	cmdline_parse(cmdline);
+}
+
+static void assert_flags(bool verbose, bool trace, bool boottime, bool noaslr)
+{
+	assert_int_equal(kopt.verbose, verbose);
+	assert_int_equal(kopt.trace, trace);
+	assert_int_equal(kopt.boottime, boottime);
+	assert_int_equal(kopt.noaslr, noaslr);
+}
+
+static void test_empty(void **state)
+{
+	parse(NULL);
+	assert_flags(false, false, false, false);
+	assert_string_equal(kopt.selftest, "");
+	assert_string_equal(logbuf, "");
+
+	parse("");
+	assert_flags(false, false, false, false);
+	assert_string_equal(logbuf, "");
+
+	parse("   \t  ");
+	assert_flags(false, false, false, false);
+	assert_string_equal(kopt.selftest, "");
+	assert_string_equal(logbuf, "");
+}
+
+static void test_flags(void **state)
+{
+	parse("verbose");
+	assert_flags(true, false, false, false);
+	parse("trace");
+	assert_flags(false, true, false, false); /* each parse starts from defaults */
+	parse("boottime");
+	assert_flags(false, false, true, false);
+	parse("noaslr");
+	assert_flags(false, false, false, true);
+	parse("verbose trace boottime noaslr");
+	assert_flags(true, true, true, true);
+	parse("  noaslr\tverbose  verbose ");
+	assert_flags(true, false, false, true);
+	assert_string_equal(logbuf, "");
+}
+
+static void test_selftest(void **state)
+{
+	parse("selftest=fault");
+	assert_string_equal(kopt.selftest, "fault");
+	parse("verbose selftest=panic trace");
+	assert_string_equal(kopt.selftest, "panic");
+	assert_flags(true, true, false, false);
+	parse("selftest=");
+	assert_string_equal(kopt.selftest, "");
+	/* The last one wins. */
+	parse("selftest=fault selftest=panic");
+	assert_string_equal(kopt.selftest, "panic");
+	assert_string_equal(logbuf, "");
+
+	/* 15 characters fit the 16-byte field exactly. */
+	parse("selftest=123456789012345");
+	assert_string_equal(kopt.selftest, "123456789012345");
+	assert_string_equal(logbuf, "");
+}
+
+static void test_selftest_too_long(void **state)
+{
+	/* 16 characters do not fit: rejected whole, logged, the field left as it was. */
+	parse("selftest=1234567890123456");
+	assert_string_equal(kopt.selftest, "");
+	assert_non_null(strstr(logbuf, "selftest"));
+	assert_non_null(strstr(logbuf, "too long"));
+
+	parse("selftest=fault selftest=averyveryverylongvalue verbose");
+	assert_string_equal(kopt.selftest, "fault");
+	assert_flags(true, false, false, false);
+	assert_non_null(strstr(logbuf, "too long"));
+}
+
+static void test_unknown(void **state)
+{
+	parse("foo verbose bar=1");
+	assert_flags(true, false, false, false);
+	assert_string_equal(logbuf, "isle: unknown kernel option 'foo' ignored\n"
+				    "isle: unknown kernel option 'bar=1' ignored\n");
+
+	/* Near misses are unknown, not prefixes or case-folded matches. */
+	parse("verbosex Verbose verbose=1 selftest trac noaslr");
+	assert_flags(false, false, false, true);
+	assert_string_equal(kopt.selftest, "");
+	assert_string_equal(logbuf, "isle: unknown kernel option 'verbosex' ignored\n"
+				    "isle: unknown kernel option 'Verbose' ignored\n"
+				    "isle: unknown kernel option 'verbose=1' ignored\n"
+				    "isle: unknown kernel option 'selftest' ignored\n"
+				    "isle: unknown kernel option 'trac' ignored\n");
+
+	/* A long word is reported whole and nothing overflows. */
+	char line[400], want[512];
+	memset(line, 'x', 300);
+	strcpy(line + 300, " trace");
+	snprintf(want, sizeof(want), "isle: unknown kernel option '%.300s' ignored\n", line);
+	parse(line);
+	assert_flags(false, true, false, false);
+	assert_string_equal(logbuf, want);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_empty),	 cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_selftest), cmocka_unit_test(test_selftest_too_long),
+		cmocka_unit_test(test_unknown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
