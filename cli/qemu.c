@@ -1,0 +1,101 @@
+/* qemu.c: build the QEMU argv for an isle VM. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "abi/exit.h"
+#include "qemu.h"
+
+int qemu_machine_parse(const char *s, enum qemu_machine *m)
+{
+	if (!strcmp(s, "microvm"))
+		*m = QEMU_MACHINE_MICROVM;
+	else if (!strcmp(s, "q35"))
+		*m = QEMU_MACHINE_Q35;
+	else if (!strcmp(s, "pc"))
+		*m = QEMU_MACHINE_PC;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+void qemu_memory_arg(uint64_t bytes, char *buf, size_t len)
+{
+	if (bytes % (1ULL << 20) == 0)
+		snprintf(buf, len, "%lluM", (unsigned long long)(bytes >> 20));
+	else
+		snprintf(buf, len, "%lluK", (unsigned long long)((bytes + 1023) >> 10));
+}
+
+static const char *machine_arg(enum qemu_machine m)
+{
+	switch (m) {
+	case QEMU_MACHINE_Q35:
+		return "q35";
+	case QEMU_MACHINE_PC:
+		return "pc";
+	case QEMU_MACHINE_MICROVM:
+	default:
+		/* The serial ports are added explicitly below, like on the other machines. */
+		return "microvm,isa-serial=off,rtc=on";
+	}
+}
+
+void qemu_build_argv(const struct qemu_config *c, struct strvec *argv)
+{
+	char mem[32];
+
+	qemu_memory_arg(c->memory, mem, sizeof(mem));
+	strvec_push(argv, c->qemu);
+	strvec_push(argv, "-nodefaults");
+	strvec_push(argv, "-no-user-config");
+	strvec_push(argv, "-display");
+	strvec_push(argv, "none");
+	strvec_push(argv, "-no-reboot");
+	strvec_push(argv, "-M");
+	strvec_push(argv, machine_arg(c->machine));
+	strvec_push(argv, "-accel");
+	strvec_push(argv, c->kvm ? "kvm" : "tcg");
+	strvec_push(argv, "-cpu");
+	strvec_push(argv, c->kvm ? "host" : "max");
+	strvec_push(argv, "-m");
+	strvec_push(argv, mem);
+	strvec_push(argv, "-smp");
+	strvec_push(argv, "1");
+	strvec_push(argv, "-kernel");
+	strvec_push(argv, c->kernel);
+	strvec_push(argv, "-initrd");
+	strvec_push(argv, c->initrd);
+	strvec_push(argv, "-append");
+	strvec_push(argv, c->append);
+	/* COM1: the program's stdin and stdout, QEMU's own stdin/stdout. signal=off: a ^C
+	 * byte is data for the program, not a signal to QEMU. */
+	strvec_push(argv, "-chardev");
+	strvec_push(argv, "stdio,id=con0,signal=off");
+	strvec_push(argv, "-device");
+	strvec_push(argv, "isa-serial,chardev=con0,index=0");
+	/* COM2: the program's stderr, straight to isle's stderr. */
+	strvec_push(argv, "-chardev");
+	strvec_push(argv, "file,id=err0,path=/dev/fd/2,append=on");
+	strvec_push(argv, "-device");
+	strvec_push(argv, "isa-serial,chardev=err0,index=1");
+	/* The kernel log (include/abi/exit.h), on a pipe that only isle reads. */
+	strvec_push(argv, "-chardev");
+	strvec_pushf(argv, "file,id=log0,path=/dev/fd/%d", QEMU_LOG_FD);
+	strvec_push(argv, "-device");
+	strvec_pushf(argv, "isa-debugcon,iobase=0x%x,chardev=log0", ISLE_LOG_PORT);
+}
+
+void qemu_prepare_stderr(int fd)
+{
+	struct stat st;
+	int fl;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0 && !(fl & O_APPEND))
+		fcntl(fd, F_SETFL, fl | O_APPEND);
+}

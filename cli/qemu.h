@@ -1,0 +1,44 @@
+/* qemu.h: the QEMU command line for one isle VM, built as an argv array (never through a
+ * shell). The devices it wires up are the kernel's contract with the host:
+ * COM1 = program stdin/stdout (QEMU's stdio), COM2 = program stderr (isle's stderr),
+ * debugcon port 0xe9 = kernel log (QEMU's fd QEMU_LOG_FD, a pipe read by isle). */
+#ifndef ISLE_CLI_QEMU_H
+#define ISLE_CLI_QEMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strvec.h"
+
+#define QEMU_DEFAULT_BINARY "qemu-system-x86_64"
+#define QEMU_LOG_FD 3 /* in QEMU: the write end of the kernel log pipe */
+
+enum qemu_machine { QEMU_MACHINE_MICROVM, QEMU_MACHINE_Q35, QEMU_MACHINE_PC };
+
+struct qemu_config {
+	const char *qemu; /* binary: a path, or a name looked up in PATH */
+	enum qemu_machine machine;
+	bool kvm;	 /* -accel kvm -cpu host; otherwise -accel tcg -cpu max */
+	uint64_t memory; /* guest RAM in bytes, a multiple of 1 KiB */
+	const char *kernel;
+	const char *initrd; /* the boot bundle */
+	const char *append; /* kernel options, may be "" */
+};
+
+/* Parses "microvm", "q35" or "pc". Returns 0 or -EINVAL. */
+int qemu_machine_parse(const char *s, enum qemu_machine *m);
+
+/* Formats bytes for QEMU's -m: "NM" when a whole number of MiB, else "NK" (rounded up to
+ * KiB). */
+void qemu_memory_arg(uint64_t bytes, char *buf, size_t len);
+
+/* COM2 reopens /dev/fd/2, which gives QEMU a new open file description with its own
+ * offset. If fd (isle's stderr) is a regular file, sets O_APPEND on it so that isle, QEMU
+ * and COM2 all write at the end and never overwrite each other. Best effort. */
+void qemu_prepare_stderr(int fd);
+
+/* Appends the full command line, argv[0] = c->qemu, to argv (normally empty). */
+void qemu_build_argv(const struct qemu_config *c, struct strvec *argv);
+
+#endif

@@ -1,0 +1,47 @@
+/* runopts.h: the command line of `isle run`: options up to PROGRAM, then the program's
+ * own arguments; and the kernel command line those options produce. */
+#ifndef ISLE_CLI_RUNOPTS_H
+#define ISLE_CLI_RUNOPTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "accel.h"
+#include "qemu.h"
+#include "strvec.h"
+
+#define RUN_MIN_MEMORY (4ULL << 20)	  /* the smallest guest isle boots in */
+#define RUN_MIN_MEMORY_TEXT "4M"	  /* the same, as shown in messages */
+#define RUN_DEFAULT_MEMORY (128ULL << 20) /* -m default */
+
+struct run_options {
+	enum qemu_machine machine;
+	enum accel_mode accel;
+	uint64_t memory;	   /* bytes, >= RUN_MIN_MEMORY */
+	struct strvec env;	   /* "KEY=VALUE", one per key, in first-given order */
+	struct strvec kernel_args; /* -k values, verbatim */
+	bool trace, verbose, boottime, dry_run, help;
+	const char *kernel;  /* --kernel, or NULL for the default */
+	const char *qemu;    /* --qemu, or QEMU_DEFAULT_BINARY */
+	const char *program; /* PROGRAM as typed; NULL only when help is set */
+	char **args;	     /* the program's argv[1..], nargs of them (pointers into argv) */
+	int nargs;
+};
+
+/* Sets the defaults. */
+void runopts_init(struct run_options *o);
+
+/* Parses argv[1..argc-1] (argv[0] is "run"). Options end at the first argument that does
+ * not start with '-' (or is "-"), or after "--"; that argument is PROGRAM, the rest its
+ * arguments. --help stops parsing and sets help. Returns 0, or -EINVAL after printing
+ * "isle: REASON" and a hint to use --help on stderr. */
+int runopts_parse(struct run_options *o, int argc, char **argv);
+
+/* Returns a new string: the kernel options, space separated: "trace", "verbose" and
+ * "boottime" as selected, then each -k argument; "" when there are none. */
+char *runopts_kernel_cmdline(const struct run_options *o);
+
+/* Frees what runopts_parse allocated. */
+void runopts_free(struct run_options *o);
+
+#endif

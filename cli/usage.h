@@ -1,0 +1,10 @@
+/* usage.h: the help text of the isle command. */
+#ifndef ISLE_CLI_USAGE_H
+#define ISLE_CLI_USAGE_H
+
+#include <stdio.h>
+
+/* Prints the full usage (commands, isle run options, exit statuses) to f. */
+void usage_print(FILE *f);
+
+#endif

@@ -1,0 +1,348 @@
+/* vm.c: spawn QEMU and supervise it: one poll() loop over isle's stdin, QEMU's stdin
+ * pipe, the kernel log pipe and a signalfd. QEMU's stdin pipe is non-blocking and fed
+ * from a buffer, so a guest that does not read its input can never stop isle from
+ * draining the log (a full log pipe would stall the guest: a deadlock). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "abi/exit.h"
+#include "klog.h"
+#include "qemu.h"
+#include "util.h"
+#include "vm.h"
+
+#define STOP_GRACE_MS 5000 /* after SIGTERM, how long QEMU gets before SIGKILL */
+#define EOF_BYTE 0x04	   /* ^D: end of input for the kernel's console */
+
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+int vm_signals_block(void)
+{
+	sigset_t set;
+
+	stop_signals(&set);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		return -errno;
+	return 0;
+}
+
+/* In the child after fork(): only async-signal-safe calls. Reports an exec failure as
+ * an errno on err_wr (close-on-exec, so success shows as EOF in the parent). */
+static _Noreturn void child(char *const argv[], int in_rd, int log_wr, int err_wr, pid_t parent)
+{
+	struct sigaction dfl = {.sa_handler = SIG_DFL};
+	sigset_t none;
+	int e;
+
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		_exit(127); /* isle died before the line above took effect */
+	sigaction(SIGPIPE, &dfl, NULL);
+	sigaction(SIGINT, &dfl, NULL);
+	sigaction(SIGTERM, &dfl, NULL);
+	sigaction(SIGHUP, &dfl, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	/* All pipe fds are >= 3 (main() keeps 0..2 open), but one may be QEMU_LOG_FD. */
+	if (err_wr <= QEMU_LOG_FD)
+		err_wr = fcntl(err_wr, F_DUPFD_CLOEXEC, QEMU_LOG_FD + 1);
+	if (err_wr < 0 || dup2(in_rd, 0) < 0)
+		goto fail;
+	if (log_wr == QEMU_LOG_FD) {
+		if (fcntl(log_wr, F_SETFD, 0) < 0)
+			goto fail;
+	} else if (dup2(log_wr, QEMU_LOG_FD) < 0) {
+		goto fail;
+	}
+	/* Whatever isle inherited from its own parent stays out of QEMU. */
+	close_range(QEMU_LOG_FD + 1, ~0U, CLOSE_RANGE_CLOEXEC);
+	execvp(argv[0], argv);
+fail:
+	e = errno;
+	if (err_wr >= 0) {
+		ssize_t w = write(err_wr, &e, sizeof(e));
+
+		(void)w; /* nothing more to do if the parent cannot be told */
+	}
+	_exit(127);
+}
+
+static pid_t wait_child(pid_t pid, int *wstatus)
+{
+	pid_t r;
+
+	do
+		r = waitpid(pid, wstatus, 0);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/* Starts argv. Returns the pid, or -1 after printing why (exec failure included). */
+static pid_t spawn(char *const argv[], int in_rd, int log_wr)
+{
+	int errp[2], e = 0, ws;
+	pid_t pid, parent = getpid();
+	ssize_t n;
+
+	if (pipe2(errp, O_CLOEXEC) < 0) {
+		util_err("cannot create a pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		util_err("cannot start %s: %s", argv[0], strerror(errno));
+		close(errp[0]);
+		close(errp[1]);
+		return -1;
+	}
+	if (pid == 0)
+		child(argv, in_rd, log_wr, errp[1], parent);
+	setpgid(pid, pid); /* also in the parent, so no signal can race the child's call */
+	close(errp[1]);
+	do
+		n = read(errp[0], &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	close(errp[0]);
+	if (n == (ssize_t)sizeof(e)) {
+		wait_child(pid, &ws);
+		if (e == ENOENT && !strchr(argv[0], '/'))
+			util_err("cannot run %s: not found in PATH (install Debian's "
+				 "qemu-system-x86 "
+				 "or use --qemu PATH)",
+				 argv[0]);
+		else
+			util_err("cannot run %s: %s", argv[0], strerror(e));
+		return -1;
+	}
+	return pid;
+}
+
+/* isle's stdin on its way to QEMU's stdin pipe. */
+struct feed {
+	int in_fd;    /* -1 once it reached EOF (or the pipe closed) */
+	int pipe_fd;  /* non-blocking write end; -1 once closed */
+	bool closing; /* close pipe_fd once buf is written */
+	size_t off, len;
+	char buf[65536];
+};
+
+static void feed_read(struct feed *f)
+{
+	ssize_t n = read(f->in_fd, f->buf, sizeof(f->buf));
+
+	if (n > 0) {
+		f->off = 0;
+		f->len = (size_t)n;
+		return;
+	}
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	/* EOF (or an unreadable stdin, treated the same): ^D, then close. */
+	f->in_fd = -1;
+	f->buf[0] = EOF_BYTE;
+	f->off = 0;
+	f->len = 1;
+	f->closing = true;
+}
+
+static void feed_write(struct feed *f)
+{
+	ssize_t n = write(f->pipe_fd, f->buf + f->off, f->len - f->off);
+
+	if (n < 0) {
+		if (errno == EINTR || errno == EAGAIN)
+			return;
+		/* EPIPE: QEMU closed its stdin or is gone; stop feeding. */
+		close(f->pipe_fd);
+		f->pipe_fd = -1;
+		f->in_fd = -1;
+		return;
+	}
+	f->off += (size_t)n;
+	if (f->off < f->len)
+		return;
+	f->off = f->len = 0;
+	if (f->closing) {
+		close(f->pipe_fd);
+		f->pipe_fd = -1;
+	}
+}
+
+/* Reads the log pipe once. Returns false at EOF (or on a read error). */
+static bool log_read(int log_rd, struct klog *k, const char **unlink_path)
+{
+	char buf[4096];
+	ssize_t n = read(log_rd, buf, sizeof(buf));
+
+	if (n > 0) {
+		if (*unlink_path) {
+			unlink(*unlink_path);
+			*unlink_path = NULL;
+		}
+		klog_feed(k, buf, (size_t)n);
+		return true;
+	}
+	return n < 0 && (errno == EINTR || errno == EAGAIN);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* SIGTERM to the child (by pid only), keep draining the log so QEMU never blocks on it,
+ * SIGKILL after STOP_GRACE_MS, then reap. */
+static void stop_child(pid_t pid, int log_rd, struct klog *k, const char **unlink_path)
+{
+	long long deadline = now_ms() + STOP_GRACE_MS;
+	int ws;
+
+	kill(pid, SIGTERM);
+	for (;;) {
+		struct pollfd pf = {.fd = log_rd, .events = POLLIN};
+		long long left = deadline - now_ms();
+		int r;
+
+		if (left <= 0) {
+			kill(pid, SIGKILL);
+			break;
+		}
+		r = poll(&pf, 1, (int)left);
+		if (r < 0 && errno != EINTR)
+			break;
+		if (r > 0 && !log_read(log_rd, k, unlink_path))
+			break; /* EOF: QEMU is gone */
+	}
+	wait_child(pid, &ws);
+}
+
+/* The loop proper. Returns a signal number if one stopped isle, else 0 at log EOF. */
+static int relay(int sigfd, int log_rd, struct feed *f, struct klog *k, const char **unlink_path)
+{
+	for (;;) {
+		struct pollfd pf[3];
+		int n = 0, i_in = -1, i_out = -1, i_log, i_sig;
+
+		pf[i_sig = n++] = (struct pollfd){.fd = sigfd, .events = POLLIN};
+		pf[i_log = n++] = (struct pollfd){.fd = log_rd, .events = POLLIN};
+		if (f->pipe_fd >= 0 && f->off < f->len)
+			pf[i_out = n++] = (struct pollfd){.fd = f->pipe_fd, .events = POLLOUT};
+		else if (f->in_fd >= 0)
+			pf[i_in = n++] = (struct pollfd){.fd = f->in_fd, .events = POLLIN};
+
+		if (poll(pf, (nfds_t)n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			util_err("poll: %s", strerror(errno));
+			return SIGTERM;
+		}
+		if (pf[i_sig].revents) {
+			struct signalfd_siginfo si;
+
+			if (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+				return (int)si.ssi_signo;
+		}
+		if (i_out >= 0 && pf[i_out].revents)
+			feed_write(f);
+		if (i_in >= 0 && pf[i_in].revents)
+			feed_read(f);
+		if (pf[i_log].revents && !log_read(log_rd, k, unlink_path))
+			return 0;
+	}
+}
+
+int vm_run(char *const argv[], const struct vm_io *io)
+{
+	int inp[2] = {-1, -1}, logp[2] = {-1, -1}, sigfd, sig, ws, status;
+	struct klog *k = util_xmalloc(sizeof(*k));
+	struct feed *f = util_xmalloc(sizeof(*f));
+	const char *unlink_path = io->unlink_when_running;
+	sigset_t set;
+	pid_t pid;
+
+	stop_signals(&set);
+	sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sigfd < 0 || pipe2(inp, O_CLOEXEC) < 0 || pipe2(logp, O_CLOEXEC) < 0) {
+		util_err("cannot set up the VM's pipes: %s", strerror(errno));
+		status = ISLE_EXIT_CANNOT_RUN;
+		goto out;
+	}
+	pid = spawn(argv, inp[0], logp[1]);
+	close(inp[0]);
+	close(logp[1]);
+	inp[0] = logp[1] = -1;
+	if (pid < 0) {
+		status = ISLE_EXIT_CANNOT_RUN;
+		goto out;
+	}
+	fcntl(inp[1], F_SETFL, O_NONBLOCK);
+
+	klog_init(k, io->log_out_fd, io->show_exit);
+	memset(f, 0, offsetof(struct feed, buf));
+	f->in_fd = io->in_fd;
+	f->pipe_fd = inp[1];
+	inp[1] = -1; /* owned by the feed now */
+
+	sig = relay(sigfd, logp[0], f, k, &unlink_path);
+	if (sig) {
+		stop_child(pid, logp[0], k, &unlink_path);
+		klog_finish(k);
+		util_err("interrupted, VM stopped");
+		status = sig == SIGINT ? ISLE_EXIT_SIGINT : ISLE_EXIT_SIGTERM;
+	} else {
+		klog_finish(k);
+		wait_child(pid, &ws);
+		if (k->have_status) {
+			status = k->status;
+		} else {
+			if (WIFSIGNALED(ws))
+				util_err(
+					"the VM stopped without reporting an exit status (qemu was "
+					"killed by signal %d)",
+					WTERMSIG(ws));
+			else
+				util_err("the VM stopped without reporting an exit status (qemu "
+					 "exited with %d)",
+					 WEXITSTATUS(ws));
+			status = ISLE_EXIT_NOSTATUS;
+		}
+	}
+	if (f->pipe_fd >= 0)
+		close(f->pipe_fd);
+out:
+	for (int i = 0; i < 2; i++) {
+		if (inp[i] >= 0)
+			close(inp[i]);
+		if (logp[i] >= 0)
+			close(logp[i]);
+	}
+	if (sigfd >= 0)
+		close(sigfd);
+	free(f);
+	free(k);
+	return status;
+}

@@ -1,0 +1,213 @@
+/* test_cli_runopts.c: the isle run command line: defaults, every option, where options
+ * stop, errors, and the kernel command line. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../cli/runopts.h"
+
+#define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static int parse(struct run_options *o, int argc, char **argv)
+{
+	runopts_init(o);
+	return runopts_parse(o, argc, argv);
+}
+
+static void test_defaults(void **state)
+{
+	char *argv[] = {"run", "./prog"};
+	struct run_options o;
+	char *cl;
+
+	assert_int_equal(parse(&o, ARGC(argv), argv), 0);
+	assert_int_equal(o.machine, QEMU_MACHINE_MICROVM);
+	assert_int_equal(o.accel, ACCEL_AUTO);
+	assert_true(o.memory == 128ULL << 20);
+	assert_int_equal(o.env.n, 0);
+	assert_false(o.trace || o.verbose || o.boottime || o.dry_run || o.help);
+	assert_null(o.kernel);
+	assert_string_equal(o.qemu, "qemu-system-x86_64");
+	assert_string_equal(o.program, "./prog");
+	assert_int_equal(o.nargs, 0);
+	cl = runopts_kernel_cmdline(&o);
+	assert_string_equal(cl, "");
+	free(cl);
+	runopts_free(&o);
+}
+
+static void test_all_options(void **state)
+{
+	char *argv[] = {"run",
+			"--machine",
+			"q35",
+			"--accel=tcg",
+			"-m",
+			"64M",
+			"-e",
+			"A=1",
+			"--env",
+			"B=x=y",
+			"-eC=",
+			"--trace",
+			"-v",
+			"--boot-time",
+			"-k",
+			"noaslr",
+			"--kernel-arg=selftest=fault",
+			"--kernel",
+			"/k.elf",
+			"--qemu",
+			"/usr/bin/q",
+			"--dry-run",
+			"--memory=1G",
+			"prog",
+			"-v",
+			"--",
+			"x"};
+	struct run_options o;
+	char *cl;
+
+	assert_int_equal(parse(&o, ARGC(argv), argv), 0);
+	assert_int_equal(o.machine, QEMU_MACHINE_Q35);
+	assert_int_equal(o.accel, ACCEL_TCG);
+	assert_true(o.memory == 1ULL << 30); /* the last -m wins */
+	assert_int_equal(o.env.n, 3);
+	assert_string_equal(o.env.v[0], "A=1");
+	assert_string_equal(o.env.v[1], "B=x=y");
+	assert_string_equal(o.env.v[2], "C=");
+	assert_true(o.trace && o.verbose && o.boottime && o.dry_run);
+	assert_string_equal(o.kernel, "/k.elf");
+	assert_string_equal(o.qemu, "/usr/bin/q");
+	assert_string_equal(o.program, "prog");
+	/* Options stop at PROGRAM: what follows belongs to the program, "--" included. */
+	assert_int_equal(o.nargs, 3);
+	assert_string_equal(o.args[0], "-v");
+	assert_string_equal(o.args[1], "--");
+	assert_string_equal(o.args[2], "x");
+	cl = runopts_kernel_cmdline(&o);
+	assert_string_equal(cl, "trace verbose boottime noaslr selftest=fault");
+	free(cl);
+	runopts_free(&o);
+}
+
+static void test_env_override(void **state)
+{
+	char *argv[] = {"run", "-e", "A=1", "-e", "AB=2", "-e", "A=3", "p"};
+	struct run_options o;
+
+	assert_int_equal(parse(&o, ARGC(argv), argv), 0);
+	assert_int_equal(o.env.n, 2);
+	assert_string_equal(o.env.v[0], "A=3");
+	assert_string_equal(o.env.v[1], "AB=2");
+	assert_null(o.env.v[2]);
+	runopts_free(&o);
+}
+
+static void test_double_dash_and_dash(void **state)
+{
+	char *argv[] = {"run", "-v", "--", "-prog", "a"};
+	char *argv2[] = {"run", "-", "a"};
+	struct run_options o;
+
+	assert_int_equal(parse(&o, ARGC(argv), argv), 0);
+	assert_string_equal(o.program, "-prog");
+	assert_int_equal(o.nargs, 1);
+	runopts_free(&o);
+	assert_int_equal(parse(&o, ARGC(argv2), argv2), 0);
+	assert_string_equal(o.program, "-");
+	runopts_free(&o);
+}
+
+static void test_help(void **state)
+{
+	char *argv[] = {"run", "--help", "--bogus"};
+	char *argv2[] = {"run", "-m", "8M", "-h"};
+	struct run_options o;
+
+	assert_int_equal(parse(&o, ARGC(argv), argv), 0);
+	assert_true(o.help);
+	runopts_free(&o);
+	assert_int_equal(parse(&o, ARGC(argv2), argv2), 0);
+	assert_true(o.help);
+	runopts_free(&o);
+}
+
+static void rejected(int argc, char **argv)
+{
+	struct run_options o;
+
+	assert_int_equal(parse(&o, argc, argv), -EINVAL);
+	runopts_free(&o);
+}
+
+#define REJECT(...)                                                                                \
+	do {                                                                                       \
+		char *a_[] = {"run", __VA_ARGS__};                                                 \
+		rejected(ARGC(a_), a_);                                                            \
+	} while (0)
+
+static void test_errors(void **state)
+{
+	REJECT("--bogus", "p");
+	REJECT("-x", "p");
+	REJECT("-vv", "p");
+	REJECT("--machine", "virt", "p");
+	REJECT("--accel", "hvf", "p");
+	REJECT("-m", "2M", "p");
+	REJECT("-m", "0", "p");
+	REJECT("-m", "lots", "p");
+	REJECT("-m", "4000K", "p");
+	REJECT("-m", "99999999999999999G", "p");
+	REJECT("-e", "NOEQUALS", "p");
+	REJECT("-e", "=v", "p");
+	REJECT("--trace=yes", "p");
+	REJECT("--memory");
+	REJECT("-m");
+	REJECT("-v");
+	REJECT("--kernel-arg");
+}
+
+static void test_no_program(void **state)
+{
+	char *argv[] = {"run"};
+	char *argv2[] = {"run", "-v", "--"};
+
+	rejected(ARGC(argv), argv);
+	rejected(ARGC(argv2), argv2);
+}
+
+static void test_memory_minimum(void **state)
+{
+	char *argv[] = {"run", "-m", "4M", "p"};
+	char *argv2[] = {"run", "-m", "4096k", "p"};
+	char *argv3[] = {"run", "-m", "4", "p"};
+	struct run_options o;
+
+	assert_int_equal(parse(&o, ARGC(argv), argv), 0);
+	assert_true(o.memory == RUN_MIN_MEMORY);
+	runopts_free(&o);
+	assert_int_equal(parse(&o, ARGC(argv2), argv2), 0);
+	assert_true(o.memory == RUN_MIN_MEMORY);
+	runopts_free(&o);
+	assert_int_equal(parse(&o, ARGC(argv3), argv3), 0);
+	assert_true(o.memory == RUN_MIN_MEMORY);
+	runopts_free(&o);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),     cmocka_unit_test(test_all_options),
+		cmocka_unit_test(test_env_override), cmocka_unit_test(test_double_dash_and_dash),
+		cmocka_unit_test(test_help),	     cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_no_program),   cmocka_unit_test(test_memory_minimum),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,255 @@
+/* test_cli_vm.c: QEMU process handling, with /bin/sh scripts standing in for QEMU: stdin
+ * relay and the final ^D, the log pipe on fd 3, exit statuses, exec failures, fd hygiene,
+ * signals, and no deadlock when the guest ignores its input. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "abi/exit.h"
+#include "../../cli/vm.h"
+
+static char dir[] = "/tmp/isle-test-vm-XXXXXX";
+static char outpath[256];
+
+/* A regular file holding data, open for reading at offset 0. */
+static int input(const void *data, size_t n)
+{
+	FILE *f = tmpfile();
+	int fd;
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, n, f), n);
+	fflush(f);
+	fd = dup(fileno(f));
+	fclose(f);
+	lseek(fd, 0, SEEK_SET);
+	return fd;
+}
+
+/* Everything in the file at fd, NUL-terminated; *n gets its size. */
+static char *slurp_fd(int fd, size_t *n)
+{
+	off_t size = lseek(fd, 0, SEEK_END);
+	char *buf = calloc(1, (size_t)size + 1);
+
+	assert_int_equal(pread(fd, buf, (size_t)size, 0), size);
+	if (n)
+		*n = (size_t)size;
+	return buf;
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+	int fd = open(path, O_RDONLY);
+	char *buf;
+
+	assert_true(fd >= 0);
+	buf = slurp_fd(fd, n);
+	close(fd);
+	return buf;
+}
+
+/* Runs a shell script as the "QEMU"; its stdin comes from in_fd, the log goes to a
+ * temporary file returned in *log. OUT in the script is replaced by outpath. */
+static int sh(const char *script, int in_fd, bool show_exit, char **log)
+{
+	char *argv[] = {"/bin/sh", "-c", NULL, NULL};
+	FILE *lf = tmpfile();
+	struct vm_io io = {.in_fd = in_fd, .log_out_fd = fileno(lf), .show_exit = show_exit};
+	char *s = malloc(strlen(script) + strlen(outpath) * 8 + 1), *p = s;
+	int r;
+
+	for (const char *q = script; *q;) {
+		if (!strncmp(q, "OUT", 3)) {
+			p = stpcpy(p, outpath);
+			q += 3;
+		} else {
+			*p++ = *q++;
+		}
+	}
+	*p = '\0';
+	argv[2] = s;
+	r = vm_run(argv, &io);
+	*log = slurp_fd(fileno(lf), NULL);
+	fclose(lf);
+	free(s);
+	return r;
+}
+
+static int setup(void **state)
+{
+	if (!mkdtemp(dir) || vm_signals_block() < 0)
+		return -1;
+	snprintf(outpath, sizeof(outpath), "%s/out", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_relay_and_status(void **state)
+{
+	int in = input("hello\nworld", 11);
+	char *log, *out;
+	size_t n;
+	int r;
+
+	r = sh("cat > OUT; printf 'isle: up\\nisle: exit 7 (exited)\\n' >&3", in, false, &log);
+	assert_int_equal(r, 7);
+	assert_string_equal(log, "isle: up\n");
+	out = slurp(outpath, &n);
+	assert_int_equal(n, 12);
+	assert_memory_equal(out, "hello\nworld\x04", 12); /* then EOF: the pipe was closed */
+	free(out);
+	free(log);
+	close(in);
+
+	in = input("", 0);
+	r = sh("cat > OUT; printf 'isle: exit 0 (exited)\\n' >&3", in, true, &log);
+	assert_int_equal(r, 0);
+	assert_string_equal(log, "isle: exit 0 (exited)\n"); /* shown with -v */
+	out = slurp(outpath, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(out[0], 0x04);
+	free(out);
+	free(log);
+	close(in);
+}
+
+static void test_no_status(void **state)
+{
+	int in = input("", 0);
+	char *log;
+
+	assert_int_equal(sh("echo 'isle: panic' >&3; exit 3", in, false, &log), ISLE_EXIT_NOSTATUS);
+	assert_string_equal(log, "isle: panic\n");
+	free(log);
+	assert_int_equal(sh("kill -9 $$", in, false, &log), ISLE_EXIT_NOSTATUS);
+	free(log);
+	/* QEMU's own exit code does not matter once the kernel reported a status. */
+	assert_int_equal(sh("echo 'isle: exit 9 (exited)' >&3; exit 1", in, false, &log), 9);
+	free(log);
+	close(in);
+}
+
+static void test_exec_failure(void **state)
+{
+	struct vm_io io = {.in_fd = 0, .log_out_fd = 2};
+	char *a1[] = {"/nonexistent/qemu", NULL};
+	char *a2[] = {"isle-test-no-such-qemu", NULL};
+	char *a3[] = {"/dev/null", NULL};
+
+	assert_int_equal(vm_run(a1, &io), ISLE_EXIT_CANNOT_RUN);
+	assert_int_equal(vm_run(a2, &io), ISLE_EXIT_CANNOT_RUN);
+	assert_int_equal(vm_run(a3, &io), ISLE_EXIT_CANNOT_RUN);
+}
+
+static void test_fds(void **state)
+{
+	int in = input("", 0);
+	/* Not close-on-exec, like an fd isle inherited from its parent: must not reach QEMU. */
+	int leak = fcntl(0, F_DUPFD, 20);
+	char *log, *out, want[32];
+	long pgid = 0, pid = 0;
+
+	assert_int_equal(leak, 20);
+	assert_int_equal(sh("for f in $(seq 0 30); do"
+			    "  if [ -e /proc/$$/fd/$f ]; then echo fd$f; fi; done > OUT;"
+			    "read -r pid comm state ppid pgid rest < /proc/$$/stat;"
+			    "echo pg $pgid $$ >> OUT;"
+			    "echo 'isle: exit 0 (exited)' >&3",
+			    in, false, &log),
+			 0);
+	out = slurp(outpath, NULL);
+	assert_non_null(strstr(out, "fd0\nfd1\nfd2\nfd3\n"));
+	snprintf(want, sizeof(want), "fd%d\n", leak);
+	assert_null(strstr(out, want));
+	/* Its own process group: pgid == pid. */
+	assert_int_equal(sscanf(strstr(out, "pg "), "pg %ld %ld", &pgid, &pid), 2);
+	assert_int_equal(pgid, pid);
+	free(out);
+	free(log);
+	close(leak);
+	close(in);
+}
+
+static void test_signals(void **state)
+{
+	int in = input("", 0);
+	char *log;
+	time_t t0 = time(NULL);
+
+	assert_int_equal(sh("kill -INT $PPID; exec sleep 20", in, false, &log), ISLE_EXIT_SIGINT);
+	free(log);
+	assert_int_equal(sh("kill -TERM $PPID; exec sleep 20", in, false, &log), ISLE_EXIT_SIGTERM);
+	free(log);
+	assert_int_equal(sh("kill -HUP $PPID; exec sleep 20", in, false, &log), ISLE_EXIT_SIGTERM);
+	free(log);
+	/* A child that ignores SIGTERM is killed after the grace period. */
+	assert_int_equal(
+		sh("trap '' TERM; kill -TERM $PPID; while :; do sleep 1; done", in, false, &log),
+		ISLE_EXIT_SIGTERM);
+	free(log);
+	assert_true(time(NULL) - t0 < 15);
+	close(in);
+}
+
+static void test_no_deadlock(void **state)
+{
+	size_t n = 1 << 20, got;
+	char *data = malloc(n);
+	int in;
+	char *log, *out;
+
+	for (size_t i = 0; i < n; i++)
+		data[i] = (char)('a' + i % 26);
+	in = input(data, n);
+	/* The "guest" logs 1 MiB before reading any input: isle must keep draining the log
+	 * while QEMU's stdin pipe is full. */
+	assert_int_equal(sh("head -c 1048576 /dev/zero | tr '\\0' x >&3; echo >&3;"
+			    "cat > OUT; echo 'isle: exit 0 (exited)' >&3",
+			    in, false, &log),
+			 0);
+	assert_int_equal(strlen(log), n + 1);
+	out = slurp(outpath, &got);
+	assert_int_equal(got, n + 1);
+	assert_memory_equal(out, data, n);
+	assert_int_equal(out[n], 0x04);
+	free(out);
+	free(log);
+	close(in);
+
+	/* A "guest" that closes its input early: EPIPE just stops the feeding. */
+	in = input(data, n);
+	assert_int_equal(
+		sh("exec 0<&-; sleep 0.2; echo 'isle: exit 4 (exited)' >&3", in, false, &log), 4);
+	free(log);
+	close(in);
+	free(data);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_relay_and_status), cmocka_unit_test(test_no_status),
+		cmocka_unit_test(test_exec_failure),	 cmocka_unit_test(test_fds),
+		cmocka_unit_test(test_signals),		 cmocka_unit_test(test_no_deadlock),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
