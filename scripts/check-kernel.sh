@@ -7,8 +7,8 @@ final=$1 pass1=$2
 readelf -n "$final" | grep -q 'Xen' || { echo "check-kernel: no Xen PVH note in $final" >&2; exit 1; }
 bad=$(readelf -rW "$final" | awk '/^ *[0-9a-f]+ +[0-9a-f]+ +R_X86_64_/ && $3 != "R_X86_64_RELATIVE"' | head -3)
 [ -z "$bad" ] || { echo "check-kernel: unexpected relocations:" >&2; echo "$bad" >&2; exit 1; }
-a=$(nm -n "$pass1" | grep -v ksyms_ | md5sum)
-b=$(nm -n "$final" | grep -v ksyms_ | md5sum)
+a=$(nm -n "$pass1" | grep -v -e ksyms_ -e __kernel_end | md5sum)
+b=$(nm -n "$final" | grep -v -e ksyms_ -e __kernel_end | md5sum)
 [ "$a" = "$b" ] || { echo "check-kernel: symbols moved between link passes" >&2; exit 1; }
 size=$(stat -c %s "$final")
 echo "kernel: $final, $size bytes"

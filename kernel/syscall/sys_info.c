@@ -1,0 +1,110 @@
+/* sys_info.c: who and where the program runs: uname, sysinfo, getrandom, and the
+ * scheduler calls of a single-CPU, single-thread machine. */
+#include "core/errno.h"
+#include "core/random.h"
+#include "core/time.h"
+#include "lib/string.h"
+#include "mm/pmm.h"
+#include "mm/uaccess.h"
+#include "syscall/sys.h"
+
+#define PROC_PID 1
+#define MAX_RW_COUNT 0x7ffff000UL
+
+struct info_utsname {
+	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
+};
+
+/* glibc refuses to run on kernels older than its minimum (3.2), so the release must look
+ * like a modern Linux. */
+long sys_uname(const struct syscall_args *a)
+{
+	struct info_utsname u;
+
+	memset(&u, 0, sizeof(u));
+	strlcpy(u.sysname, "Linux", sizeof(u.sysname));
+	strlcpy(u.nodename, "isle", sizeof(u.nodename));
+	strlcpy(u.release, "6.1.0-isle", sizeof(u.release));
+	strlcpy(u.version, "#1 SMP isle", sizeof(u.version));
+	strlcpy(u.machine, "x86_64", sizeof(u.machine));
+	strlcpy(u.domainname, "(none)", sizeof(u.domainname));
+	return copy_to_user((void *)(uintptr_t)a->arg[0], &u, sizeof(u)) < 0 ? -EFAULT : 0;
+}
+
+struct info_sysinfo {
+	int64_t uptime;
+	uint64_t loads[3];
+	uint64_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+	uint16_t procs, pad;
+	uint64_t totalhigh, freehigh;
+	uint32_t mem_unit;
+	char reserved[4];
+};
+
+long sys_sysinfo(const struct syscall_args *a)
+{
+	struct info_sysinfo s;
+	uint64_t ns = time_monotonic_ns();
+
+	memset(&s, 0, sizeof(s));
+	s.uptime = (int64_t)(ns / 1000000000 + (ns % 1000000000 ? 1 : 0)); /* rounded up */
+	s.totalram = pmm_total_pages() * 4096;
+	s.freeram = pmm_free_pages() * 4096;
+	s.procs = 1;
+	s.mem_unit = 1;
+	return copy_to_user((void *)(uintptr_t)a->arg[0], &s, sizeof(s)) < 0 ? -EFAULT : 0;
+}
+
+#define GRND_NONBLOCK 1
+#define GRND_RANDOM 2
+#define GRND_INSECURE 4
+
+/* The generator never blocks once seeded at boot, so every flag combination Linux accepts
+ * gives the same bytes at once. */
+long sys_getrandom(const struct syscall_args *a)
+{
+	uint8_t chunk[256];
+	uint64_t ubuf = a->arg[0];
+	size_t len = a->arg[1], done = 0;
+	unsigned flags = (unsigned)a->arg[2];
+
+	if (flags & ~(unsigned)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if ((flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if (len > MAX_RW_COUNT)
+		len = MAX_RW_COUNT;
+	if (!user_range_ok(ubuf, len))
+		return -EFAULT;
+	while (done < len) {
+		size_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+		random_bytes(chunk, n);
+		if (copy_to_user((void *)(uintptr_t)(ubuf + done), chunk, n) < 0)
+			break;
+		done += n;
+	}
+	memset(chunk, 0, sizeof(chunk)); /* no key material left on the stack */
+	return done || len == 0 ? (long)done : -EFAULT;
+}
+
+long sys_sched_yield(const struct syscall_args *a)
+{
+	return 0;
+}
+
+/* One CPU: the mask is CPU 0 in one unsigned long. Linux rejects a length that is not a
+ * whole number of longs or too short for every CPU, and returns the bytes it wrote. */
+long sys_sched_getaffinity(const struct syscall_args *a)
+{
+	uint64_t mask = 1;
+	unsigned len = (unsigned)a->arg[1];
+	int pid = (int)a->arg[0];
+
+	if (len == 0 || (len & (sizeof(mask) - 1)))
+		return -EINVAL;
+	if (pid != 0 && pid != PROC_PID)
+		return -ESRCH;
+	if (copy_to_user((void *)(uintptr_t)a->arg[2], &mask, sizeof(mask)) < 0)
+		return -EFAULT;
+	return sizeof(mask);
+}

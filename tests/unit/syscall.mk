@@ -1,0 +1,13 @@
+# syscall.mk: unit tests of kernel/syscall: the strace-style trace formatter over fake
+# program memory, and the handlers over fakes of the subsystems they call.
+UNIT_TESTS += test_trace test_sys
+TRACE_SRCS := kernel/syscall/trace.c kernel/syscall/trace_desc.c kernel/syscall/trace_flags.c \
+	kernel/syscall/trace_struct.c kernel/syscall/names.c kernel/lib/format.c \
+	kernel/lib/errname.c
+test_trace_SRCS := tests/unit/test_trace.c $(TRACE_SRCS)
+test_sys_SRCS := tests/unit/test_sys.c kernel/syscall/sys_io.c kernel/syscall/sys_info.c \
+	kernel/syscall/sys_proc.c kernel/syscall/sys_rlimit.c kernel/syscall/sys_signal.c \
+	kernel/syscall/sys_time.c
+
+$(BUILD)/unit/test_trace: kernel/syscall/trace.h kernel/syscall/trace_fmt.h kernel/syscall/nr.h
+$(BUILD)/unit/test_sys: kernel/syscall/sys.h
