@@ -69,6 +69,10 @@ long sys_sched_getaffinity(const struct syscall_args *a);
 long sys_rt_sigaction(const struct syscall_args *a);
 long sys_rt_sigprocmask(const struct syscall_args *a);
 
+/* sys_stat.c: the console fds; no file system yet. */
+long sys_fstat(const struct syscall_args *a);
+long sys_newfstatat(const struct syscall_args *a);
+
 /* sys_time.c */
 long sys_clock_gettime(const struct syscall_args *a);
 long sys_clock_getres(const struct syscall_args *a);

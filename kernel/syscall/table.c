@@ -18,6 +18,8 @@
 static long (*const syscall_table[SYS_MAX + 1])(const struct syscall_args *) = {
 	[SYS_read] = sys_read,
 	[SYS_write] = sys_write,
+	[SYS_fstat] = sys_fstat,
+	[SYS_newfstatat] = sys_newfstatat,
 	[SYS_mmap] = sys_mmap,
 	[SYS_mprotect] = sys_mprotect,
 	[SYS_munmap] = sys_munmap,

@@ -1,0 +1,43 @@
+#!/bin/bash
+# deps.sh: installs every Debian package isle needs to build, test and lint, with apt-get.
+# Runs as root, or through sudo otherwise. Packages already installed are left alone;
+# `apt-get update` runs once, and only when something is missing.
+set -euo pipefail
+
+PACKAGES=(
+	gcc make binutils libc6-dev         # kernel, CLI, guest programs (glibc static)
+	musl-tools                          # guest programs built against musl
+	qemu-system-x86                     # the VMs
+	python3 python3-pytest              # e2e test orchestration
+	libcmocka-dev                       # unit tests
+	strace                              # e2e: isle --trace is compared with strace
+	clang-format cppcheck shellcheck    # make lint
+	e2fsprogs                           # disk images (mke2fs -d), later
+)
+
+if [ "$(id -u)" -eq 0 ]; then
+	SUDO=()
+elif command -v sudo >/dev/null 2>&1; then
+	SUDO=(sudo)
+else
+	echo "deps.sh: not root and no sudo: install as root: ${PACKAGES[*]}" >&2
+	exit 1
+fi
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+		missing+=("$pkg")
+	fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+	echo "deps.sh: all ${#PACKAGES[@]} packages are installed"
+	exit 0
+fi
+
+echo "deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	"${missing[@]}"

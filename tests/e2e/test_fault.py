@@ -1,0 +1,49 @@
+"""Faults: a program writing through NULL (or another unmapped address) dies of SIGSEGV
+(139) with a report naming the signal, the address and the registers; the kernel's own
+fault and panic (selftests) end with 125 and a report."""
+
+import re
+
+import pytest
+
+from conftest import guest_binary, run_isle, run_native
+
+# (argument, a pattern for the faulting address, which a line naming SIGSEGV must show:
+# "0" or "0x0..." for NULL, "0xdead0" (zero-padded or not) for the other)
+ADDRESSES = [
+    (None, r"(?:^|[\s(=:])(?:0x)?0+(?=$|[\s),;])"),
+    ("0xdead0", r"\b0x0*dead0\b"),
+]
+
+
+@pytest.mark.parametrize("arg,addr_re", ADDRESSES, ids=["null", "0xdead0"])
+def test_segfault_report(guest, arg, addr_re, machine, accel):
+    prog = guest("nullderef")
+    args = [arg] if arg else []
+    want_out = f"about to fault at {arg or '0'}\n".encode()
+    status, out, err = run_native(prog, args)
+    assert (status, out) == (139, want_out), err
+
+    status, out, err = run_isle(prog, args, machine=machine, accel=accel)
+    assert status == 139, err
+    assert out == want_out, err
+    segv_lines = [line for line in err.splitlines() if "SIGSEGV" in line]
+    assert segv_lines, err
+    assert any(re.search(addr_re, line, re.IGNORECASE) for line in segv_lines), err
+    assert re.search(r"\brip\b", err, re.IGNORECASE), err
+
+
+def test_kernel_fault_selftest(machine, accel):
+    status, out, err = run_isle(guest_binary("hello"), machine=machine, accel=accel,
+                                extra=["-k", "selftest=fault"])
+    assert status == 125, err
+    assert "kernel fault" in err, err
+    assert re.search(r"\brip\b", err, re.IGNORECASE), err
+    assert "selftest_fault" in err, "no symbolised backtrace:\n" + err
+
+
+def test_kernel_panic_selftest(machine, accel):
+    status, out, err = run_isle(guest_binary("hello"), machine=machine, accel=accel,
+                                extra=["-k", "selftest=panic"])
+    assert status == 125, err
+    assert "kernel panic" in err, err
