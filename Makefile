@@ -43,8 +43,10 @@ $(BUILD)/kernel.pass1.elf: $(KOBJS) $(BUILD)/ksyms0.S.o $(KLDS)
 $(BUILD)/ksyms.S: $(BUILD)/kernel.pass1.elf scripts/gen-ksyms.sh
 	sh scripts/gen-ksyms.sh $< > $@
 
+# kernel.debug.elf keeps the debug information for gdb; kernel.elf is what boots.
 $(KERNEL): $(BUILD)/kernel.pass1.elf $(BUILD)/ksyms.S.o scripts/check-kernel.sh
-	$(LD) $(KLDFLAGS) -T $(KLDS) -o $@ $(KOBJS) $(BUILD)/ksyms.S.o
+	$(LD) $(KLDFLAGS) -T $(KLDS) -o $(BUILD)/kernel.debug.elf $(KOBJS) $(BUILD)/ksyms.S.o
+	objcopy --strip-debug $(BUILD)/kernel.debug.elf $@
 	sh scripts/check-kernel.sh $@ $(BUILD)/kernel.pass1.elf
 
 $(BUILD)/cli/%.c.o: cli/%.c

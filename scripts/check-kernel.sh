@@ -11,4 +11,5 @@ a=$(nm -n "$pass1" | grep -v -e ksyms_ -e __kernel_end | md5sum)
 b=$(nm -n "$final" | grep -v -e ksyms_ -e __kernel_end | md5sum)
 [ "$a" = "$b" ] || { echo "check-kernel: symbols moved between link passes" >&2; exit 1; }
 size=$(stat -c %s "$final")
-echo "kernel: $final, $size bytes"
+load=$(readelf -lW "$final" | awk '$1 == "LOAD" { print $5 }' | while read -r h; do printf "%d\n" "$h"; done | awk '{ s += $1 } END { print s }')
+echo "kernel: $final: $size bytes on disk, $load bytes loaded"

@@ -15,6 +15,10 @@ for f in $(find kernel cli include tests/unit tests/guest -name '*.[ch]' | sort)
 		echo "lint: $f: no typedefs of structs or pointers"; fail=1
 	fi
 done
+# docs/syscalls.md must list every syscall that has a handler.
+for nr in $(grep -oE '\[SYS_[a-z0-9_]+\] = sys_' kernel/syscall/table.c | sed -E 's/\[SYS_([a-z0-9_]+)\].*/\1/'); do
+	grep -q "^| $nr |" docs/syscalls.md || { echo "lint: docs/syscalls.md has no row for $nr"; fail=1; }
+done
 if command -v shellcheck >/dev/null 2>&1; then
 	shellcheck -S warning scripts/*.sh .ci/run || fail=1
 fi
