@@ -1,0 +1,117 @@
+/* console.c: the program's console on the 16550 UARTs: stdout on COM1, stderr on COM2,
+ * stdin from COM1's receive interrupt.
+ *
+ * Input: the COM1 interrupt handler (and console_read itself, before it halts, so bytes
+ * that arrived before interrupts were routed are not stranded) drains the UART into a
+ * 4 KiB ring. When the ring is full the receive interrupt is switched off and the bytes
+ * stay in the UART, whose full FIFO makes QEMU stop reading the host side: input is
+ * flow-controlled, never dropped. console_read switches it back on once it has made room.
+ * The byte 0x04 (^D, sent by the host at end of input) ends input: later bytes are
+ * discarded and, once the ring is empty, console_read returns 0 for good. The ring, the
+ * EOF flag and the interrupt switch are only touched with interrupts off (single CPU),
+ * which is their lock.
+ *
+ * Output is verbatim (no "\n" -> "\r\n"): QEMU hands the bytes to a file or pipe as they
+ * are. Machines without COM2 (QEMU microvm has only COM1) send stderr to COM1, and say so
+ * once in the kernel log. */
+#include "drivers/console.h"
+#include "arch/x86_64/arch.h"
+#include "core/printk.h"
+#include "drivers/platform.h"
+#include "drivers/uart.h"
+
+#define COM1_IRQ 4
+#define RX_SIZE 4096u /* power of two */
+#define END_OF_INPUT 0x04
+
+static uint8_t rx_ring[RX_SIZE];
+static uint32_t rx_head; /* next write; free-running, index with % RX_SIZE */
+static uint32_t rx_tail; /* next read */
+static bool rx_eof;
+static bool rx_irq_on;
+static bool com1_present, com2_present;
+
+static uint32_t rx_count(void)
+{
+	return rx_head - rx_tail;
+}
+
+/* Move waiting bytes from COM1 into the ring while it has room, then leave the receive
+ * interrupt on exactly when there is room for more. Interrupts off. */
+static void rx_drain(void)
+{
+	if (!com1_present)
+		return;
+	while ((rx_eof || rx_count() < RX_SIZE) && uart_rx_ready(UART_COM1)) {
+		uint8_t c = uart_rx_byte(UART_COM1);
+		if (rx_eof)
+			continue;
+		if (c == END_OF_INPUT)
+			rx_eof = true;
+		else
+			rx_ring[rx_head++ % RX_SIZE] = c;
+	}
+	bool want = rx_eof || rx_count() < RX_SIZE;
+	if (want != rx_irq_on) {
+		uart_set_rx_irq(UART_COM1, want);
+		rx_irq_on = want;
+	}
+}
+
+static void com1_irq(struct trap_frame *tf)
+{
+	rx_drain();
+}
+
+void console_init(void)
+{
+	com1_present = uart_init(UART_COM1);
+	com2_present = uart_init(UART_COM2);
+	if (!com1_present) {
+		printk("console: no UART at COM1, program output is lost\n");
+		return;
+	}
+	if (!com2_present)
+		printk("console: no COM2, stderr goes to COM1\n");
+	arch_set_irq_handler(32 + COM1_IRQ, com1_irq);
+	irq_route_isa(COM1_IRQ);
+	unsigned long flags = arch_irq_save();
+	rx_drain(); /* switches the receive interrupt on */
+	arch_irq_restore(flags);
+}
+
+size_t console_write(int stream, const char *buf, size_t n)
+{
+	if (stream == 2 && com2_present)
+		uart_write(UART_COM2, buf, n);
+	else if (com1_present)
+		uart_write(UART_COM1, buf, n);
+	return n;
+}
+
+long console_read(char *buf, size_t n)
+{
+	if (n == 0)
+		return 0;
+	unsigned long flags = arch_irq_save();
+	rx_drain();
+	while (rx_count() == 0 && !rx_eof && com1_present) {
+		arch_wait_for_interrupt();
+		rx_drain();
+	}
+	size_t got = 0;
+	while (got < n && rx_count() > 0)
+		buf[got++] = (char)rx_ring[rx_tail++ % RX_SIZE];
+	rx_drain(); /* refill the room just made; resumes a stopped sender */
+	arch_irq_restore(flags);
+	return (long)got;
+}
+
+size_t console_readable(void)
+{
+	unsigned long flags = arch_irq_save();
+	rx_drain();
+	size_t avail = rx_count();
+	arch_irq_restore(flags);
+	return avail;
+}
