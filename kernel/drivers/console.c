@@ -36,21 +36,25 @@ static uint32_t rx_count(void)
 	return rx_head - rx_tail;
 }
 
+/* One received byte: into the ring, or the end of input (bytes after it are dropped). */
+static void rx_accept(uint8_t c)
+{
+	if (rx_eof)
+		return;
+	if (c == END_OF_INPUT)
+		rx_eof = true;
+	else
+		rx_ring[rx_head++ % RX_SIZE] = c;
+}
+
 /* Move waiting bytes from COM1 into the ring while it has room, then leave the receive
  * interrupt on exactly when there is room for more. Interrupts off. */
 static void rx_drain(void)
 {
 	if (!com1_present)
 		return;
-	while ((rx_eof || rx_count() < RX_SIZE) && uart_rx_ready(UART_COM1)) {
-		uint8_t c = uart_rx_byte(UART_COM1);
-		if (rx_eof)
-			continue;
-		if (c == END_OF_INPUT)
-			rx_eof = true;
-		else
-			rx_ring[rx_head++ % RX_SIZE] = c;
-	}
+	while ((rx_eof || rx_count() < RX_SIZE) && uart_rx_ready(UART_COM1))
+		rx_accept(uart_rx_byte(UART_COM1));
 	bool want = rx_eof || rx_count() < RX_SIZE;
 	if (want != rx_irq_on) {
 		uart_set_rx_irq(UART_COM1, want);

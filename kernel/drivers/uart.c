@@ -12,17 +12,12 @@
 
 #define REG_DATA 0 /* RBR on read, THR on write; DLL when LCR.DLAB */
 #define REG_IER 1  /* DLM when LCR.DLAB */
-#define REG_FCR 2
 #define REG_LCR 3
 #define REG_MCR 4
 #define REG_LSR 5
 #define REG_SCR 7
 
 #define IER_RX_DATA 0x01
-#define FCR_ENABLE 0x01
-#define FCR_CLEAR_RX 0x02
-#define FCR_CLEAR_TX 0x04
-#define FCR_TRIGGER_14 0xc0
 #define LCR_8N1 0x03
 #define LCR_DLAB 0x80
 #define MCR_DTR 0x01
@@ -31,7 +26,6 @@
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
 
-#define FIFO_SIZE 16
 #define BAUD_DIVISOR 1 /* 1.8432 MHz / 16 / 115200 */
 
 static uint8_t rd(uint16_t base, int reg)
@@ -43,30 +37,36 @@ static void wr(uint16_t base, int reg, uint8_t v)
 	arch_outb((uint16_t)(base + reg), v);
 }
 
-bool uart_init(uint16_t base)
+bool uart_present(uint16_t base)
 {
 	/* An absent device reads as 0xff; the scratch register exists on every 16450+. */
 	wr(base, REG_SCR, 0x5a);
-	if (rd(base, REG_SCR) != 0x5a)
+	return rd(base, REG_SCR) == 0x5a;
+}
+
+bool uart_init(uint16_t base)
+{
+	if (!uart_present(base))
 		return false;
 	wr(base, REG_IER, 0);
 	wr(base, REG_LCR, LCR_DLAB);
 	wr(base, REG_DATA, BAUD_DIVISOR & 0xff);
 	wr(base, REG_IER, BAUD_DIVISOR >> 8);
 	wr(base, REG_LCR, LCR_8N1);
-	wr(base, REG_FCR, FCR_ENABLE | FCR_CLEAR_RX | FCR_CLEAR_TX | FCR_TRIGGER_14);
+	/* FIFOs stay off: switching them on flushes what the host already sent (QEMU does
+	 * this as real 16550s do), and input may arrive before we get here. Received bytes
+	 * wait in the receive register until read; one interrupt per byte. */
 	wr(base, REG_MCR, MCR_DTR | MCR_RTS | MCR_OUT2);
 	return true;
 }
 
 void uart_write(uint16_t base, const char *buf, size_t n)
 {
-	size_t i = 0;
-	while (i < n) {
+	/* FIFOs are off: the transmit register holds one byte at a time. */
+	for (size_t i = 0; i < n; i++) {
 		while (!(rd(base, REG_LSR) & LSR_THR_EMPTY))
 			;
-		for (size_t k = 0; k < FIFO_SIZE && i < n; k++, i++)
-			wr(base, REG_DATA, (uint8_t)buf[i]);
+		wr(base, REG_DATA, (uint8_t)buf[i]);
 	}
 }
 
