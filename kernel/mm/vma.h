@@ -1,0 +1,128 @@
+/* vma.h (private to kernel/mm): the address space's VMA set and the helpers the vm_*
+ * files share. Not for use outside kernel/mm; the public contract is vm.h. */
+#ifndef ISLE_MM_VMA_H
+#define ISLE_MM_VMA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VM_MAX_MAP_COUNT 65530 /* Linux's default vm.max_map_count */
+
+/* What a VMA is, for vm_describe and merging (different kinds never merge). */
+#define VMA_ANON 0
+#define VMA_PROGRAM 1
+#define VMA_HEAP 2
+#define VMA_STACK 3
+
+/* vma.flags: Linux's VM_ flags that change behaviour here or decide merging (Linux
+ * never merges VMAs whose flags differ, so neither do we). */
+#define VMA_SHARED 0x1       /* MAP_SHARED: private memory of one process, except madvise */
+#define VMA_GROWSDOWN 0x2    /* MAP_GROWSDOWN (recorded; the area does not grow yet) */
+#define VMA_ACCOUNT 0x4      /* private and writable once: counted for overcommit */
+#define VMA_NORESERVE 0x8    /* MAP_NORESERVE, MAP_DROPPABLE */
+#define VMA_LOCKED 0x10      /* MAP_LOCKED: populated at mmap; MADV_DONTNEED refused */
+#define VMA_SEQ_READ 0x20    /* MADV_SEQUENTIAL */
+#define VMA_RAND_READ 0x40   /* MADV_RANDOM */
+#define VMA_DONTCOPY 0x80    /* MADV_DONTFORK */
+#define VMA_DONTDUMP 0x100   /* MADV_DONTDUMP */
+#define VMA_HUGEPAGE 0x200   /* MADV_HUGEPAGE */
+#define VMA_NOHUGEPAGE 0x400 /* MADV_NOHUGEPAGE, MAP_STACK */
+#define VMA_MERGEABLE 0x800  /* MADV_MERGEABLE */
+#define VMA_WIPEONFORK 0x1000 /* MADV_WIPEONFORK */
+#define VMA_DROPPABLE 0x2000 /* MAP_DROPPABLE */
+
+/* [start, end) page aligned, start < end. Every page ever populated in the VMA lies in
+ * [tlo, thi) (empty when tlo >= thi): walks over page tables are clipped to it, so huge
+ * untouched reservations cost nothing to unmap or protect.
+ *
+ * pgoff and anon exist so that VMAs merge exactly when Linux's would (the VMA count is
+ * visible through the map-count limit and mremap's "one VMA" rule): pgoff is the page
+ * offset Linux gives the area (start >> PAGE_SHIFT when created), anon stands for its
+ * anon_vma (0 until the first write fault of a private VMA; a shared VMA's object id
+ * from creation). Two neighbours merge when pgoffs are contiguous and anon ids do not
+ * conflict. */
+struct vma {
+	uintptr_t start, end;
+	uintptr_t tlo, thi;
+	uint64_t pgoff;
+	uint32_t anon;
+	uint8_t prot; /* PROT_READ | PROT_WRITE | PROT_EXEC */
+	uint8_t kind;
+	uint16_t flags;
+};
+
+/* The one address space. v[0..n) is sorted by start, non-overlapping. */
+struct vm_space {
+	uint64_t root;       /* page-table root (physical) */
+	uintptr_t mmap_base; /* top of the top-down mmap area */
+	uintptr_t brk_start; /* 0 until vm_set_brk_start */
+	uintptr_t brk;       /* exact value last set (Linux keeps it unaligned) */
+	uint32_t last_anon;  /* last anon id handed out */
+	struct vma *v;
+	size_t n, cap;
+};
+extern struct vm_space vm_current;
+
+/* vma.c: the sorted array. Indexes are invalidated by insert/remove/split/merge. */
+/* Index of the first VMA with end > addr (n when none). */
+size_t vma_find(uintptr_t addr);
+/* The VMA containing addr, or NULL. */
+struct vma *vma_lookup(uintptr_t addr);
+/* true when no VMA intersects [start, end). */
+bool vma_range_free(uintptr_t start, uintptr_t end);
+/* Make room for `extra` more entries; -ENOMEM. Insert and split never fail after it. */
+int vma_reserve(size_t extra);
+void vma_insert(size_t i, const struct vma *v);
+void vma_remove(size_t i, size_t count);
+/* Split v[i] at addr (start < addr < end, page aligned): v[i] keeps [start, addr),
+ * v[i+1] gets [addr, end). Needs one reserved entry. */
+void vma_split(size_t i, uintptr_t addr);
+/* Merge v[i] with compatible, adjacent neighbours; returns the index of the VMA that now
+ * holds v[i]'s range. */
+size_t vma_merge(size_t i);
+/* Give [start, end) (inside v[i]) prot and flags, splitting v[i] as needed (each split
+ * refused with -ENOMEM at the map-count limit, as Linux's split_vma) and merging after.
+ * Populated pages are re-flagged when prot changes. */
+long vma_modify(size_t i, uintptr_t start, uintptr_t end, int prot, unsigned flags);
+/* Highest (topdown) or lowest page-aligned a with [a, a+len) free and inside [lo, hi);
+ * 0 when there is none. */
+uintptr_t vma_gap_topdown(uintptr_t len, uintptr_t lo, uintptr_t hi);
+uintptr_t vma_gap_bottomup(uintptr_t len, uintptr_t lo, uintptr_t hi);
+/* Free the array (vm_init of a second address space). */
+void vma_release_all(void);
+
+/* vm.c: page-level work on the current root. */
+/* Page-table flags for v's pages: from its prot (PROT_NONE pages are mapped kernel-only),
+ * without PG_WRITE until the VMA is first written (anon id assigned). */
+unsigned vm_pte_flags(const struct vma *v);
+/* Unmap and free every page of v[i] inside [start, end). Flushes the TLB. */
+void vm_zap_pages(struct vma *v, uintptr_t start, uintptr_t end);
+/* Re-flag every populated page of v inside [start, end) for v->prot. Flushes the TLB. */
+void vm_reprotect_pages(struct vma *v, uintptr_t start, uintptr_t end);
+/* Ensure the page holding va (inside v) is present; its physical address in *pa. write:
+ * the page is populated for writing (gives a private VMA its anon id). -ENOMEM. */
+int vm_populate_page(struct vma *v, uintptr_t va, uint64_t *pa, bool write);
+/* Widen v's touched bounds to cover [lo, hi). */
+void vm_mark_touched(struct vma *v, uintptr_t lo, uintptr_t hi);
+/* Move the populated pages of [start, end) (inside src) to the same offsets from dst,
+ * which must be unmapped; [*dlo, *dhi) receives the moved touched range. -ENOMEM (a
+ * page-table page) leaves everything as it was. Flushes the TLB. */
+int vm_move_pages(const struct vma *src, uintptr_t start, uintptr_t end, uintptr_t dst,
+                  uintptr_t *dlo, uintptr_t *dhi);
+/* Populate [start, end) of v; -ENOMEM at the first page that cannot be allocated. */
+int vm_populate(struct vma *v, uintptr_t start, uintptr_t end, bool write);
+/* munmap's core: remove [start, end) (page aligned) from the address space, splitting
+ * VMAs at the ends and freeing pages. -ENOMEM when a split would exceed the map count or
+ * the array cannot grow; nothing changes then. */
+long vm_unmap_range(uintptr_t start, uintptr_t end);
+/* Pick an address for a new mapping of len bytes (page aligned, non-zero): MAP_FIXED
+ * takes addr as is; otherwise addr is a hint. Returns the address or -ENOMEM, -EINVAL,
+ * -EPERM exactly as Linux's get_unmapped_area. */
+long vm_get_area(uintptr_t addr, uintptr_t len, int flags);
+/* Insert a new mapping for [start, end) (free, room reserved) and merge it. */
+void vm_insert_mapping(uintptr_t start, uintptr_t end, int prot, int kind, int vflags);
+/* The same for a VMA described by t (touched bounds are ignored); returns its index. */
+size_t vm_insert_vma(const struct vma *t);
+
+#endif
