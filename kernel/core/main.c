@@ -28,6 +28,32 @@ extern char __kernel_start[], __kernel_end[];
 extern const char *proc_exe_path;
 
 static struct boot_info boot;
+
+/* Boot phases, timed with the TSC for the `boottime` option. */
+#define BOOT_PHASES 12
+static struct {
+	const char *name;
+	uint64_t tsc;
+} phases[BOOT_PHASES];
+static int nphases;
+
+static void phase(const char *name)
+{
+	if (nphases < BOOT_PHASES)
+		phases[nphases++] = (typeof(phases[0])){name, arch_rdtsc()};
+}
+
+static void report_boot_time(uint64_t entry_tsc)
+{
+	uint64_t prev = boot_tsc_entry;
+	printk("isle: boot time: %lu us (kernel entry to program entry)\n",
+	       (unsigned long)(time_tsc_to_ns(entry_tsc - boot_tsc_entry) / 1000));
+	for (int i = 0; i < nphases; i++) {
+		printk("isle:   %-8s %6lu us\n", phases[i].name,
+		       (unsigned long)(time_tsc_to_ns(phases[i].tsc - prev) / 1000));
+		prev = phases[i].tsc;
+	}
+}
 static struct boot_range free_ram[BOOT_MAX_RANGES];
 static struct trap_frame user_entry;
 
@@ -104,26 +130,32 @@ static void start_program(void)
 	user_entry.cs = SEL_UCODE;
 	user_entry.ss = SEL_UDATA;
 
-	uint64_t now = arch_rdtsc();
+	phase("exec");
 	if (kopt.boottime)
-		printk("isle: boot time: %lu us (kernel entry to program entry)\n",
-		       (unsigned long)(time_tsc_to_ns(now - boot_tsc_entry) / 1000));
+		report_boot_time(phases[nphases - 1].tsc);
 	arch_enter_user(&user_entry);
 }
 
 void kmain(uint64_t start_info_pa)
 {
+	phase("early");
 	cpu_init();
 	pvh_parse(start_info_pa, &boot);
 	cmdline_parse(boot.cmdline);
 	printk_verbose = kopt.verbose;
 	cpu_log_features();
+	phase("cpu");
 	memory_init();
+	phase("memory");
 	acpi_init(boot.rsdp_pa);
+	phase("acpi");
 	irq_init();
 	time_init();
+	phase("irq+time");
 	random_init();
+	phase("random");
 	console_init();
+	phase("console");
 	selftest();
 	start_program();
 }
