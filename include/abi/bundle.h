@@ -11,7 +11,7 @@
 #define ISLE_BUNDLE_ALIGN 4096 /* program_offset is a multiple of this */
 
 /* Limits checked by both sides (the CLI refuses, the kernel re-checks). */
-#define ISLE_BUNDLE_MAX_STRINGS 4096       /* argc + envc */
+#define ISLE_BUNDLE_MAX_STRINGS 4096	    /* argc + envc */
 #define ISLE_BUNDLE_MAX_STRINGS_SIZE 131072 /* bytes of all strings, NULs included */
 
 /* Layout, all integers little-endian:
@@ -23,7 +23,7 @@ struct isle_bundle_header {
 	char magic[8];
 	uint32_t version;
 	uint32_t header_size; /* sizeof(struct isle_bundle_header) */
-	uint32_t argc;        /* >= 1 */
+	uint32_t argc;	      /* >= 1 */
 	uint32_t envc;
 	uint64_t strings_offset;
 	uint64_t strings_size;

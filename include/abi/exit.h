@@ -15,13 +15,13 @@
 
 /* Statuses that do not come from the program itself. */
 #define ISLE_EXIT_SIGNAL_BASE 128 /* killed by signal N: 128 + N (SIGSEGV -> 139) */
-#define ISLE_EXIT_OOM 137         /* out of memory: 128 + SIGKILL, as Linux's OOM killer */
-#define ISLE_EXIT_PANIC 125       /* the kernel panicked or faulted */
-#define ISLE_EXIT_NOSTATUS 124    /* the VM stopped without reporting a status */
+#define ISLE_EXIT_OOM 137	  /* out of memory: 128 + SIGKILL, as Linux's OOM killer */
+#define ISLE_EXIT_PANIC 125	  /* the kernel panicked or faulted */
+#define ISLE_EXIT_NOSTATUS 124	  /* the VM stopped without reporting a status */
 #define ISLE_EXIT_CANNOT_RUN 126  /* isle could not start the VM (bad program, no QEMU) */
-#define ISLE_EXIT_NOT_FOUND 127   /* the program file does not exist */
-#define ISLE_EXIT_USAGE 2         /* bad command line */
-#define ISLE_EXIT_SIGINT 130      /* isle run interrupted by SIGINT (Ctrl-C) */
-#define ISLE_EXIT_SIGTERM 143     /* isle run stopped by SIGTERM */
+#define ISLE_EXIT_NOT_FOUND 127	  /* the program file does not exist */
+#define ISLE_EXIT_USAGE 2	  /* bad command line */
+#define ISLE_EXIT_SIGINT 130	  /* isle run interrupted by SIGINT (Ctrl-C) */
+#define ISLE_EXIT_SIGTERM 143	  /* isle run stopped by SIGTERM */
 
 #endif

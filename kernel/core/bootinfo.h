@@ -12,14 +12,14 @@ struct boot_range {
 };
 
 struct boot_info {
-	const char *cmdline;                     /* NULL when none */
-	struct boot_range ram[BOOT_MAX_RANGES];  /* usable RAM, ascending */
+	const char *cmdline;			/* NULL when none */
+	struct boot_range ram[BOOT_MAX_RANGES]; /* usable RAM, ascending */
 	int nram;
 	struct boot_range reserved[BOOT_MAX_RANGES]; /* inside RAM, must not be allocated */
 	int nreserved;
-	uint64_t module_pa, module_size;          /* the boot bundle; size 0 when absent */
-	uint64_t rsdp_pa;                         /* 0 when unknown */
-	uint64_t max_phys;                        /* end of the highest RAM range */
+	uint64_t module_pa, module_size; /* the boot bundle; size 0 when absent */
+	uint64_t rsdp_pa;		 /* 0 when unknown */
+	uint64_t max_phys;		 /* end of the highest RAM range */
 };
 
 /* Parse the start info at physical start_pa (reachable through the direct map). Panics

@@ -7,11 +7,11 @@
 #include <stdbool.h>
 
 struct kernel_options {
-	bool verbose;       /* verbose: log informational messages */
-	bool trace;         /* trace: print every syscall, strace-style */
-	bool boottime;      /* boottime: report guest boot time in microseconds */
-	bool noaslr;        /* noaslr: fixed addresses */
-	char selftest[16];  /* selftest=fault|panic: fail on purpose (tests) */
+	bool verbose;	   /* verbose: log informational messages */
+	bool trace;	   /* trace: print every syscall, strace-style */
+	bool boottime;	   /* boottime: report guest boot time in microseconds */
+	bool noaslr;	   /* noaslr: fixed addresses */
+	char selftest[16]; /* selftest=fault|panic: fail on purpose (tests) */
 };
 extern struct kernel_options kopt;
 

@@ -112,8 +112,8 @@ static void start_program(void)
 {
 	struct exec_args args;
 	struct exec_result res;
-	if (bundle_parse(boot.module_size ? phys_to_virt(boot.module_pa) : NULL,
-			 boot.module_size, &args) < 0)
+	if (bundle_parse(boot.module_size ? phys_to_virt(boot.module_pa) : NULL, boot.module_size,
+			 &args) < 0)
 		program_exit(ISLE_EXIT_CANNOT_RUN, "no program");
 	args.no_aslr = kopt.noaslr;
 	int r = exec_load(&args, &res);

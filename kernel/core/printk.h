@@ -11,10 +11,10 @@ extern bool printk_verbose; /* set from the `verbose` kernel option */
 
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vprintk(const char *fmt, va_list ap);
-#define pr_info(...)                                                                     \
-	do {                                                                             \
-		if (printk_verbose)                                                      \
-			printk(__VA_ARGS__);                                             \
+#define pr_info(...)                                                                               \
+	do {                                                                                       \
+		if (printk_verbose)                                                                \
+			printk(__VA_ARGS__);                                                       \
 	} while (0)
 
 /* Broken invariant: print the message, registers are not available here; prints a
@@ -22,10 +22,10 @@ void vprintk(const char *fmt, va_list ap);
 _Noreturn void panic_at(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 #define panic(...) panic_at(__FILE__, __LINE__, __VA_ARGS__)
-#define BUG_ON(cond)                                                                     \
-	do {                                                                             \
-		if (cond)                                                                \
-			panic("BUG_ON(%s)", #cond);                                      \
+#define BUG_ON(cond)                                                                               \
+	do {                                                                                       \
+		if (cond)                                                                          \
+			panic("BUG_ON(%s)", #cond);                                                \
 	} while (0)
 
 #endif

@@ -9,8 +9,8 @@
 
 /* Boot: find the TSC rate, read the RTC, set up the LAPIC timer. */
 void time_init(void);
-uint64_t time_monotonic_ns(void);  /* since boot */
-uint64_t time_realtime_ns(void);   /* since the Unix epoch */
+uint64_t time_monotonic_ns(void); /* since boot */
+uint64_t time_realtime_ns(void);  /* since the Unix epoch */
 uint64_t time_tsc_to_ns(uint64_t tsc_ticks);
 uint64_t time_tsc_khz(void);
 /* Halt until time_monotonic_ns() >= deadline_ns (interrupts may wake the CPU early; this

@@ -13,8 +13,9 @@
 
 /* A UART answers at base (its scratch register holds a value). */
 bool uart_present(uint16_t base);
-/* Program 8N1, FIFOs off (so nothing already received is flushed), all UART interrupts off. Returns false when no UART answers at
- * base (its scratch register does not hold a value), in which case nothing was changed. */
+/* Program 8N1, FIFOs off (so nothing already received is flushed), all UART interrupts off. Returns
+ * false when no UART answers at base (its scratch register does not hold a value), in which case
+ * nothing was changed. */
 bool uart_init(uint16_t base);
 /* Send n bytes verbatim, waiting for room in the transmit FIFO. */
 void uart_write(uint16_t base, const char *buf, size_t n);

@@ -22,9 +22,9 @@ struct exec_args {
 };
 
 struct exec_result {
-	uintptr_t entry;      /* first instruction of the program */
-	uintptr_t stack;      /* initial rsp (points at argc) */
-	uintptr_t load_bias;  /* 0 for ET_EXEC, the PIE base otherwise */
+	uintptr_t entry;     /* first instruction of the program */
+	uintptr_t stack;     /* initial rsp (points at argc) */
+	uintptr_t load_bias; /* 0 for ET_EXEC, the PIE base otherwise */
 	uintptr_t brk_start;
 	uintptr_t mmap_base;
 };

@@ -17,12 +17,12 @@
 #define PAGE_SHIFT 12
 #define PAGE_MASK (~(PAGE_SIZE - 1))
 #define PAGE_ALIGN_UP(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
-#define PAGE_ALIGN_DOWN(x) ((x) & PAGE_MASK)
+#define PAGE_ALIGN_DOWN(x) ((x)&PAGE_MASK)
 
-#define USER_MIN 0x10000UL          /* first mappable user address */
-#define USER_TOP 0x7f0000000000UL   /* first address the program may not map */
+#define USER_MIN 0x10000UL	  /* first mappable user address */
+#define USER_TOP 0x7f0000000000UL /* first address the program may not map */
 #define DIRECT_BASE 0x7f0000000000UL
-#define DIRECT_SIZE 0x8000000000UL  /* 512 GiB */
+#define DIRECT_SIZE 0x8000000000UL /* 512 GiB */
 #define MMIO_BASE 0x7f8000000000UL
 #define MMIO_SIZE 0x40000000UL
 #define KSTACK_BASE 0x7f8040000000UL
@@ -30,8 +30,14 @@
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
-static inline void *phys_to_virt(uint64_t pa) { return (void *)(DIRECT_BASE + pa); }
-static inline uint64_t virt_to_phys(const void *va) { return (uint64_t)(uintptr_t)va - DIRECT_BASE; }
+static inline void *phys_to_virt(uint64_t pa)
+{
+	return (void *)(DIRECT_BASE + pa);
+}
+static inline uint64_t virt_to_phys(const void *va)
+{
+	return (uint64_t)(uintptr_t)va - DIRECT_BASE;
+}
 #endif
 
 #endif

@@ -170,11 +170,14 @@ long vm_mprotect(uintptr_t addr, size_t len, int prot)
 		uintptr_t to = vm->v[i].end < end ? vm->v[i].end : end;
 		unsigned flags = vm->v[i].flags;
 		/* Linux charges a private mapping when it becomes writable and uncharges it when
-		 * it stops being writable only if it was never written (no anon_vma). */
-		if ((prot & PROT_WRITE) && !(flags & (VMA_SHARED | VMA_NORESERVE)))
-			flags |= VMA_ACCOUNT;
-		else if (!(prot & PROT_WRITE) && !vm->v[i].anon)
-			flags &= ~VMA_ACCOUNT;
+		 * it stops being writable only if it was never written (no anon_vma); a VMA
+		 * whose prot does not change is left alone. */
+		if (prot != vm->v[i].prot) {
+			if ((prot & PROT_WRITE) && !(flags & (VMA_SHARED | VMA_NORESERVE)))
+				flags |= VMA_ACCOUNT;
+			else if (!(prot & PROT_WRITE) && !vm->v[i].anon)
+				flags &= ~VMA_ACCOUNT;
+		}
 		long err = vma_modify(i, at, to, prot, flags);
 		if (err)
 			return err;

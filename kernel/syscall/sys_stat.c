@@ -29,12 +29,12 @@ static long stat_console(unsigned fd, uint64_t ustat)
 {
 	struct linux_stat st;
 	memset(&st, 0, sizeof(st));
-	st.st_dev = 5;               /* devtmpfs-like device number */
+	st.st_dev = 5; /* devtmpfs-like device number */
 	st.st_ino = 100 + fd;
 	st.st_nlink = 1;
 	st.st_mode = S_IFCHR | 0620; /* crw--w---- root:tty, as a serial console */
 	st.st_gid = 5;
-	st.st_rdev = (4 << 8) | 64;  /* makedev(4, 64): ttyS0 */
+	st.st_rdev = (4 << 8) | 64; /* makedev(4, 64): ttyS0 */
 	st.st_blksize = 1024;
 	uint64_t now = time_realtime_ns();
 	st.st_atime_sec = st.st_mtime_sec = st.st_ctime_sec = now / 1000000000;
