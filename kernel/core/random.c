@@ -95,7 +95,7 @@ void random_init(void)
 	absorb(in, 0);
 	seeded = true;
 	arch_irq_restore(flags);
-	pr_info("random: seeded from %s\n", source);
+	pr_info("isle: random: seeded from %s\n", source);
 }
 
 static void generate(uint8_t *out, size_t n)

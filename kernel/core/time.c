@@ -72,7 +72,7 @@ static void set_rate(uint64_t khz, const char *source)
 {
 	tsc_khz = khz;
 	ns_per_tsc = (1000000ull << 32) / khz;
-	pr_info("time: TSC %lu kHz (%s)\n", (unsigned long)khz, source);
+	pr_info("isle: time: TSC %lu kHz (%s)\n", (unsigned long)khz, source);
 }
 
 static void calibrate(void)
@@ -83,7 +83,7 @@ static void calibrate(void)
 		if (khz_plausible(khz)) {
 			set_rate(khz, "measured against the PIT");
 		} else {
-			printk("time: cannot measure the TSC rate, assuming 1 GHz\n");
+			printk("isle: time: cannot measure the TSC rate, assuming 1 GHz\n");
 			set_rate(KHZ_GUESS, "guess");
 		}
 	}
@@ -133,7 +133,7 @@ uint64_t time_realtime_ns(void)
 		if (!wall_known) {
 			uint64_t s = 0;
 			if (rtc_read(&s) != 0)
-				printk("time: cannot read the RTC, wall clock starts at 1970\n");
+				printk("isle: time: cannot read the RTC, wall clock starts at 1970\n");
 			uint64_t mono = time_monotonic_ns();
 			uint64_t wall = s * NS_PER_S;
 			wall_at_boot_ns = wall > mono ? wall - mono : 0;

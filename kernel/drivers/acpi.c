@@ -49,7 +49,7 @@ static const void *find_rsdp(uint64_t rsdp_pa)
 		const void *p = map_phys(rsdp_pa, 36, NULL);
 		if (p != NULL && acpi_rsdp_parse(p, 36, &root, &x) == 0)
 			return p;
-		printk("acpi: no valid RSDP at %#lx, scanning\n", (unsigned long)rsdp_pa);
+		printk("isle: acpi: no valid RSDP at %#lx, scanning\n", (unsigned long)rsdp_pa);
 	}
 	const uint8_t *bda = map_phys(EBDA_SEGMENT_PTR, 2, NULL);
 	uint64_t ebda = bda != NULL ? (uint64_t)acpi_get16(bda) << 4 : 0;
@@ -79,7 +79,7 @@ void acpi_init(uint64_t rsdp_pa)
 	uint64_t root;
 	bool is_xsdt;
 	if (rsdp == NULL || acpi_rsdp_parse(rsdp, 36, &root, &is_xsdt) != 0) {
-		printk("acpi: no ACPI tables; power off will reset the machine\n");
+		printk("isle: acpi: no ACPI tables; power off will reset the machine\n");
 		return;
 	}
 	uint32_t len;
@@ -98,7 +98,7 @@ void acpi_init(uint64_t rsdp_pa)
 		a->have_s5 = acpi_aml_find_s5(t + ACPI_SDT_HEADER_SIZE, len - ACPI_SDT_HEADER_SIZE,
 					      &a->s5_typ_a, &a->s5_typ_b) == 0;
 	map_sleep_control(a);
-	pr_info("acpi: %s at %#lx, fadt %d%s, madt %d (%u ioapic), _S5 %s %u/%u\n",
+	pr_info("isle: acpi: %s at %#lx, fadt %d%s, madt %d (%u ioapic), _S5 %s %u/%u\n",
 		is_xsdt ? "xsdt" : "rsdt", (unsigned long)root, a->have_fadt,
 		a->fadt.hw_reduced ? " (hw-reduced)" : "", a->have_madt, a->madt.n_ioapics,
 		a->have_s5 ? "found" : "missing", a->s5_typ_a, a->s5_typ_b);

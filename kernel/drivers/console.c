@@ -72,11 +72,11 @@ void console_init(void)
 	com1_present = uart_init(UART_COM1);
 	com2_present = uart_init(UART_COM2);
 	if (!com1_present) {
-		printk("console: no UART at COM1, program output is lost\n");
+		printk("isle: console: no UART at COM1, program output is lost\n");
 		return;
 	}
 	if (!com2_present)
-		printk("console: no COM2, stderr goes to COM1\n");
+		printk("isle: console: no COM2, stderr goes to COM1\n");
 	arch_set_irq_handler(32 + COM1_IRQ, com1_irq);
 	irq_route_isa(COM1_IRQ);
 	unsigned long flags = arch_irq_save();

@@ -112,7 +112,7 @@ void irq_route_isa(int isa_irq)
 	}
 	const struct ioapic *io = ioapic_for(gsi);
 	if (io == NULL) {
-		printk("irq: no IOAPIC input for ISA irq %d (GSI %u)\n", isa_irq, gsi);
+		printk("isle: irq: no IOAPIC input for ISA irq %d (GSI %u)\n", isa_irq, gsi);
 		return;
 	}
 	uint32_t low = 32 + (uint32_t)isa_irq;

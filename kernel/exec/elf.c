@@ -21,7 +21,7 @@ __attribute__((format(printf, 1, 2))) static int bad(const char *fmt, ...)
 {
 	va_list ap;
 
-	printk("exec: not a loadable x86-64 program: ");
+	printk("isle: exec: not a loadable x86-64 program: ");
 	va_start(ap, fmt);
 	vprintk(fmt, ap);
 	va_end(ap);
@@ -190,7 +190,7 @@ int elf_parse(const void *file, size_t size, struct elf_info *out)
 			r = check_load(out, i, &ph);
 			break;
 		case PT_INTERP:
-			printk("exec: dynamic programs (PT_INTERP) are not supported yet\n");
+			printk("isle: exec: dynamic programs (PT_INTERP) are not supported yet\n");
 			return -ENOEXEC;
 		case PT_GNU_STACK:
 			out->exec_stack = (ph.p_flags & PF_X) != 0;

@@ -79,7 +79,7 @@ static int prot_of(uint32_t flags)
 
 static int map_failed(const char *what, uintptr_t addr, long r)
 {
-	printk("exec: mapping %s at %#lx failed (%ld)\n", what, addr, r);
+	printk("isle: exec: mapping %s at %#lx failed (%ld)\n", what, addr, r);
 	return r == -ENOMEM ? -ENOMEM : -ENOEXEC;
 }
 
@@ -104,7 +104,7 @@ static int map_segments(const struct elf_info *info, uintptr_t bias)
 
 		if (start < mapped_end) { /* start == mapped_end - PAGE_SIZE: shared page */
 			if ((last_prot | prot) != last_prot) {
-				pr_info("exec: PT_LOAD %u shares page %#lx, protections merged\n",
+				pr_info("isle: exec: PT_LOAD %u shares page %#lx, protections merged\n",
 					i, start);
 				r = vm_mprotect(start, PAGE_SIZE, last_prot | prot);
 				if (r < 0)
@@ -223,7 +223,7 @@ int exec_load(const struct exec_args *a, struct exec_result *out)
 	}
 	end = PAGE_ALIGN_UP(info.hi + bias); /* <= USER_TOP (checked placement) */
 	if (end > PROGRAM_TOP - BRK_GAP_MAX) {
-		printk("exec: the program (ending at %#lx) reaches the mmap and stack area above "
+		printk("isle: exec: the program (ending at %#lx) reaches the mmap and stack area above "
 		       "%#lx\n",
 		       end, PROGRAM_TOP - BRK_GAP_MAX);
 		return -ENOEXEC;
@@ -233,7 +233,7 @@ int exec_load(const struct exec_args *a, struct exec_result *out)
 	size = build_stack(a, &info, bias, sp_top, &image, &rsp);
 	if (size < 0) {
 		if (size == -E2BIG)
-			printk("exec: arguments and environment exceed %lu bytes\n",
+			printk("isle: exec: arguments and environment exceed %lu bytes\n",
 			       STACK_ARGS_MAX);
 		return (int)size;
 	}
@@ -264,7 +264,7 @@ int exec_load(const struct exec_args *a, struct exec_result *out)
 	out->load_bias = bias;
 	out->brk_start = brk;
 	out->mmap_base = mmap_base;
-	pr_info("exec: %s: entry %#lx bias %#lx rsp %#lx brk %#lx mmap %#lx%s\n",
+	pr_info("isle: exec: %s: entry %#lx bias %#lx rsp %#lx brk %#lx mmap %#lx%s\n",
 		a->path ? a->path : "?", out->entry, bias, rsp, brk, mmap_base,
 		info.exec_stack ? " (executable stack)" : "");
 	return 0;

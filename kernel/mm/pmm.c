@@ -116,7 +116,7 @@ void pmm_add_range(uint64_t base, uint64_t size)
 			      (unsigned long long)rstart, (unsigned long long)rend);
 	}
 	if (pmm.nranges == PMM_MAX_RANGES) {
-		printk("pmm: more than %d RAM ranges, ignoring [%#llx, %#llx)\n", PMM_MAX_RANGES,
+		printk("isle: pmm: more than %d RAM ranges, ignoring [%#llx, %#llx)\n", PMM_MAX_RANGES,
 		       (unsigned long long)start, (unsigned long long)end);
 		return;
 	}

@@ -129,7 +129,7 @@ static void calibrate(void)
 			ticks_per_ms = 1;
 	}
 	max_oneshot_ns = 0xffffffffull * NS_PER_MS / ticks_per_ms;
-	pr_info("lapic: timer %lu ticks/ms\n", (unsigned long)ticks_per_ms);
+	pr_info("isle: lapic: timer %lu ticks/ms\n", (unsigned long)ticks_per_ms);
 }
 
 void lapic_timer_oneshot(uint64_t ns)
