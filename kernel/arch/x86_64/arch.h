@@ -18,6 +18,12 @@ struct trap_frame {
 };
 #define TRAP_SYSCALL 0x100
 
+/* entry.S hard-codes these offsets. */
+_Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame size");
+_Static_assert(__builtin_offsetof(struct trap_frame, rip) == 17 * 8, "trap_frame.rip");
+_Static_assert(__builtin_offsetof(struct trap_frame, cs) == 18 * 8, "trap_frame.cs");
+_Static_assert(__builtin_offsetof(struct trap_frame, ss) == 21 * 8, "trap_frame.ss");
+
 static inline bool trap_from_user(const struct trap_frame *tf) { return (tf->cs & 3) == 3; }
 
 /* CPU features found at boot (arch_cpu_init); read-only afterwards. */

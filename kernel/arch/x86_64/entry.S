@@ -10,6 +10,10 @@
 #define PERCPU_KSTACK 8
 #define PERCPU_USER_RSP 16
 #define TRAP_FRAME_SIZE (22 * 8) /* sizeof(struct trap_frame) */
+#define FRAME_RIP (17 * 8)          /* offsetof(struct trap_frame, rip) */
+#define FRAME_CS (18 * 8)
+#define FRAME_SS (21 * 8)
+#define USER_TOP_CONST 0x7f0000000000
 
 	.section .text.entry, "ax"
 
@@ -128,8 +132,26 @@ syscall_entry:
 	xorl %ebp, %ebp
 	sti
 	call syscall_dispatch
-	movq %rsp, %rdi
-	jmp trap_return
+	cli
+	/* Fast way back with sysretq when the frame still describes a plain return to 64-bit
+	 * user code at a user address (sysret with a non-canonical rip would fault in ring 0,
+	 * so anything else, e.g. a frame rewritten by a future rt_sigreturn, uses iretq). */
+	movq FRAME_RIP(%rsp), %rcx
+	movabsq $USER_TOP_CONST, %r11
+	cmpq %r11, %rcx
+	jae trap_return
+	cmpq $USER_CS, FRAME_CS(%rsp)
+	jne trap_return
+	cmpq $USER_DS, FRAME_SS(%rsp)
+	jne trap_return
+	RESTORE_REGS
+	movq 16(%rsp), %rcx                  /* rip */
+	movq 32(%rsp), %r11                  /* rflags: IF on, IOPL/NT/RF/VM off */
+	andq $~0x37000, %r11
+	orq $0x200, %r11
+	movq 40(%rsp), %rsp                  /* user rsp: the frame is gone from here on */
+	swapgs
+	sysretq
 
 /* arch_enter_user(const struct trap_frame *tf): copy *tf (which must not be on the
  * kernel stack) to the top of the kernel stack and leave through trap_return. */
