@@ -115,6 +115,23 @@ out:
 	return status;
 }
 
+/* The program travels in guest RAM (the boot bundle) and stays there while it runs, and
+ * its segments are copied out of it, so the guest needs about twice the program's size
+ * plus RUN_MIN_MEMORY. Refusing here beats QEMU's "initrd is too large" or a kernel out
+ * of memory at load time. */
+static int check_memory_fits(const struct run_options *o, const struct program *prog)
+{
+	uint64_t need = RUN_MIN_MEMORY + ((2 * prog->size + (1ULL << 20) - 1) & ~((1ULL << 20) - 1));
+	if (o->memory >= need)
+		return 0;
+	util_err("memory size %lluK is too small for %s (%llu KiB): it needs at least %lluM "
+		 "(-m %lluM)",
+		 (unsigned long long)(o->memory >> 10), o->program,
+		 (unsigned long long)(prog->size >> 10), (unsigned long long)(need >> 20),
+		 (unsigned long long)(need >> 20));
+	return ISLE_EXIT_USAGE;
+}
+
 static int run(const struct run_options *o)
 {
 	struct program prog = {0};
@@ -129,6 +146,9 @@ static int run(const struct run_options *o)
 		return ISLE_EXIT_CANNOT_RUN;
 	}
 	status = program_load(o->program, &prog);
+	if (status)
+		goto out;
+	status = check_memory_fits(o, &prog);
 	if (status)
 		goto out;
 	status = ISLE_EXIT_CANNOT_RUN;

@@ -7,6 +7,7 @@
 #include "arch/x86_64/paging.h"
 #include "core/bootinfo.h"
 #include "core/cmdline.h"
+#include "core/errno.h"
 #include "core/exit.h"
 #include "core/printk.h"
 #include "core/random.h"
@@ -117,6 +118,11 @@ static void start_program(void)
 		program_exit(ISLE_EXIT_CANNOT_RUN, "no program");
 	args.no_aslr = kopt.noaslr;
 	int r = exec_load(&args, &res);
+	if (r == -ENOMEM) {
+		printk("isle: out of memory loading %s: give the VM more memory with -m\n",
+		       args.path);
+		program_exit(ISLE_EXIT_OOM, "out of memory");
+	}
 	if (r < 0) {
 		printk("isle: cannot start %s (error %d)\n", args.path, r);
 		program_exit(ISLE_EXIT_CANNOT_RUN, "cannot execute");
