@@ -73,7 +73,7 @@ unit: $(UNIT_BINS)
 
 E2E_ARGS ?=
 e2e: all
-	/usr/bin/python3 -m pytest -q tests/e2e $(E2E_ARGS)
+	/usr/bin/python3 -m pytest tests/e2e $(E2E_ARGS)
 
 test: unit e2e
 
