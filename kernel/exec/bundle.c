@@ -5,6 +5,7 @@
 #include "core/errno.h"
 #include "core/printk.h"
 #include "lib/string.h"
+#include "lib/strpack.h"
 #include "mm/heap.h"
 
 static int bad(const char *what)
@@ -41,21 +42,9 @@ int bundle_parse(const void *data, uint64_t size, struct exec_args *args)
 	const char **strs = kmalloc(total * sizeof(char *));
 	if (!strs)
 		return -ENOMEM;
-	const char *p = (const char *)data + h->strings_offset;
-	const char *end = p + h->strings_size;
-	for (uint32_t i = 0; i < total; i++) {
-		size_t left = end - p;
-		size_t len = strnlen(p, left);
-		if (len == left) {
-			kfree(strs);
-			return bad("strings not NUL-terminated or fewer than counted");
-		}
-		strs[i] = p;
-		p += len + 1;
-	}
-	if (p != end) {
+	if (strpack_split((const char *)data + h->strings_offset, h->strings_size, total, strs)) {
 		kfree(strs);
-		return bad("trailing bytes after the strings");
+		return bad("strings not NUL-terminated, fewer than counted, or followed by junk");
 	}
 	args->path = strs[0];
 	args->argc = h->argc;
