@@ -57,7 +57,7 @@ struct free_obj {
 
 struct large {
 	uint64_t link[2]; /* zero; pmm's free-list links land here once the pages are freed */
-	uint32_t magic;   /* so it survives the free, for double-free detection */
+	uint32_t magic;	  /* so it survives the free, for double-free detection */
 	uint32_t unused;
 	uint64_t npages;
 };
@@ -65,8 +65,8 @@ struct large {
 _Static_assert(sizeof(struct slab) == SLAB_HDR, "slab header size");
 _Static_assert(sizeof(struct large) == LARGE_HDR, "large header size");
 
-static const uint16_t class_size[] = {16,  32,  48,  64,  96,  128,  192,
-                                      256, 384, 512, 672, 1008, 1344, 2032};
+static const uint16_t class_size[] = {16,  32,	48,  64,  96,	128,  192,
+				      256, 384, 512, 672, 1008, 1344, 2032};
 #define NCLASSES (sizeof(class_size) / sizeof(class_size[0]))
 #define SMALL_MAX 2032
 
@@ -80,7 +80,10 @@ static unsigned class_of(size_t size)
 	return c;
 }
 
-static unsigned slab_capacity(unsigned cls) { return (PAGE_SIZE - SLAB_HDR) / class_size[cls]; }
+static unsigned slab_capacity(unsigned cls)
+{
+	return (PAGE_SIZE - SLAB_HDR) / class_size[cls];
+}
 
 static void partial_add(struct slab *s)
 {
@@ -231,5 +234,8 @@ void kfree(void *p)
 #ifdef ISLE_UNIT_TEST
 /* Forget every slab (unit tests reset the page allocator under the heap). */
 void heap_test_reset(void);
-void heap_test_reset(void) { memset(partial, 0, sizeof(partial)); }
+void heap_test_reset(void)
+{
+	memset(partial, 0, sizeof(partial));
+}
 #endif

@@ -52,7 +52,10 @@ enum {
 	MADV_DONTNEED_LOCKED = 24,
 };
 
-static uintptr_t align_len(uintptr_t len) { return (len + PAGE_SIZE - 1) & PAGE_MASK; }
+static uintptr_t align_len(uintptr_t len)
+{
+	return (len + PAGE_SIZE - 1) & PAGE_MASK;
+}
 
 static bool advice_valid(int advice)
 {

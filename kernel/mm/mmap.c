@@ -27,9 +27,50 @@
 #define PROT_GROWSUP 0x02000000
 #define PROT_RWX (PROT_READ | PROT_WRITE | PROT_EXEC)
 #define STACK_GUARD_GAP (256 * PAGE_SIZE) /* Linux's stack_guard_gap */
+#define MAP_32BIT_LO 0x40000000UL	  /* where x86-64 Linux puts MAP_32BIT mappings */
+#define MAP_32BIT_HI 0x80000000UL
 
 /* PAGE_ALIGN_UP that reports overflow as 0, like Linux's PAGE_ALIGN on a huge length. */
-static uintptr_t align_len(uintptr_t len) { return (len + PAGE_SIZE - 1) & PAGE_MASK; }
+static uintptr_t align_len(uintptr_t len)
+{
+	return (len + PAGE_SIZE - 1) & PAGE_MASK;
+}
+
+long vm_get_area(uintptr_t addr, uintptr_t len, int flags)
+{
+	struct vm_space *vm = &vm_current;
+	if (len > USER_TOP)
+		return -ENOMEM;
+	if (flags & MAP_FIXED) {
+		/* checked below, in Linux's order */
+	} else if (flags & MAP_32BIT) {
+		uintptr_t hint = PAGE_ALIGN_UP(addr);
+		if (hint && hint >= USER_MIN && hint <= MAP_32BIT_HI - len &&
+		    vma_range_free(hint, hint + len))
+			addr = hint;
+		else
+			addr = vma_gap_bottomup(len, MAP_32BIT_LO, MAP_32BIT_HI);
+		if (!addr)
+			return -ENOMEM;
+	} else {
+		addr &= PAGE_MASK;
+		if (!addr || addr > USER_TOP - len || !vma_range_free(addr, addr + len)) {
+			/* Top-down below mmap_base; like Linux, fall back to anywhere. */
+			addr = vma_gap_topdown(len, USER_MIN, vm->mmap_base);
+			if (!addr)
+				addr = vma_gap_topdown(len, USER_MIN, USER_TOP);
+			if (!addr)
+				return -ENOMEM;
+		}
+	}
+	if (addr > USER_TOP - len)
+		return -ENOMEM;
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (addr < USER_MIN)
+		return -EPERM; /* Linux: below mmap_min_addr without CAP_SYS_RAWIO */
+	return (long)addr;
+}
 
 long vm_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, long offset)
 {
@@ -100,7 +141,7 @@ long vm_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, long offse
 	vm_insert_mapping(addr, addr + len, prot, kind, vflags);
 	if ((flags & (MAP_POPULATE | MAP_LOCKED)) && !(flags & MAP_NONBLOCK) && (prot & PROT_RWX))
 		(void)vm_populate(vma_lookup(addr), addr, addr + len,
-		                  (prot & PROT_WRITE) && !(vflags & VMA_SHARED)); /* best effort */
+				  (prot & PROT_WRITE) && !(vflags & VMA_SHARED)); /* best effort */
 	return (long)addr;
 }
 
@@ -115,8 +156,7 @@ long vm_map_fixed(uintptr_t addr, size_t len, int prot)
 		return -EEXIST;
 	if (vma_reserve(1))
 		return -ENOMEM;
-	vm_insert_mapping(addr, addr + len, prot, VMA_PROGRAM,
-	                  prot & PROT_WRITE ? VMA_ACCOUNT : 0);
+	vm_insert_mapping(addr, addr + len, prot, VMA_PROGRAM, prot & PROT_WRITE ? VMA_ACCOUNT : 0);
 	return 0;
 }
 

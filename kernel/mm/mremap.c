@@ -21,11 +21,14 @@
 #include "mm/vm.h"
 #include "mm/vma.h"
 
-static uintptr_t align_len(uintptr_t len) { return (len + PAGE_SIZE - 1) & PAGE_MASK; }
+static uintptr_t align_len(uintptr_t len)
+{
+	return (len + PAGE_SIZE - 1) & PAGE_MASK;
+}
 
 /* Move [old, old+old_len) (inside one VMA) to the free range [dst, dst+new_len). */
 static long move_vma(uintptr_t old, uintptr_t old_len, uintptr_t dst, uintptr_t new_len,
-                     bool dontunmap)
+		     bool dontunmap)
 {
 	struct vm_space *vm = &vm_current;
 	if (!old_len)
@@ -106,7 +109,7 @@ static long remap_move(uintptr_t old, uintptr_t len, uintptr_t new_addr, bool do
 
 /* MREMAP_FIXED or MREMAP_DONTUNMAP: always a move, to new_addr (a hint without FIXED). */
 static long mremap_to(uintptr_t old, uintptr_t old_len, uintptr_t new_len, int flags,
-                      uintptr_t new_addr)
+		      uintptr_t new_addr)
 {
 	long err;
 	if (flags & MREMAP_FIXED) {

@@ -33,7 +33,7 @@
 #define PMM_MAX_RANGES 32
 
 struct pmm_range {
-	uint64_t base;     /* physical address of managed page 0 (just after the bitmap) */
+	uint64_t base;	   /* physical address of managed page 0 (just after the bitmap) */
 	uint64_t npages;   /* managed pages */
 	uint64_t *bitmap;  /* npages bits rounded up to 64; padding bits are set */
 	uint64_t fresh_lo; /* [fresh_lo, fresh_hi): free, never allocated, not on the list */
@@ -56,14 +56,20 @@ static bool bit_test(const struct pmm_range *r, uint64_t i)
 	return (r->bitmap[i / 64] >> (i % 64)) & 1;
 }
 
-static void bit_set(struct pmm_range *r, uint64_t i) { r->bitmap[i / 64] |= 1ULL << (i % 64); }
+static void bit_set(struct pmm_range *r, uint64_t i)
+{
+	r->bitmap[i / 64] |= 1ULL << (i % 64);
+}
 
 static void bit_clear(struct pmm_range *r, uint64_t i)
 {
 	r->bitmap[i / 64] &= ~(1ULL << (i % 64));
 }
 
-static uint64_t page_pa(const struct pmm_range *r, uint64_t i) { return r->base + i * PAGE_SIZE; }
+static uint64_t page_pa(const struct pmm_range *r, uint64_t i)
+{
+	return r->base + i * PAGE_SIZE;
+}
 
 static void list_push(uint64_t pa)
 {
@@ -116,8 +122,8 @@ void pmm_add_range(uint64_t base, uint64_t size)
 			      (unsigned long long)rstart, (unsigned long long)rend);
 	}
 	if (pmm.nranges == PMM_MAX_RANGES) {
-		printk("isle: pmm: more than %d RAM ranges, ignoring [%#llx, %#llx)\n", PMM_MAX_RANGES,
-		       (unsigned long long)start, (unsigned long long)end);
+		printk("isle: pmm: more than %d RAM ranges, ignoring [%#llx, %#llx)\n",
+		       PMM_MAX_RANGES, (unsigned long long)start, (unsigned long long)end);
 		return;
 	}
 
@@ -257,12 +263,21 @@ void pmm_free_contig(uint64_t pa, uint64_t npages)
 		pmm_free_page(pa + i * PAGE_SIZE);
 }
 
-uint64_t pmm_free_pages(void) { return pmm.free; }
+uint64_t pmm_free_pages(void)
+{
+	return pmm.free;
+}
 
-uint64_t pmm_total_pages(void) { return pmm.total; }
+uint64_t pmm_total_pages(void)
+{
+	return pmm.total;
+}
 
 #ifdef ISLE_UNIT_TEST
 /* Forget every range (unit tests start each case from an empty allocator). */
 void pmm_test_reset(void);
-void pmm_test_reset(void) { memset(&pmm, 0, sizeof(pmm)); }
+void pmm_test_reset(void)
+{
+	memset(&pmm, 0, sizeof(pmm));
+}
 #endif

@@ -1,6 +1,6 @@
-/* vm.c: the program's address space: setup, page-level work, placement, demand paging,
- * the loader's copy-in and crash descriptions (vm.h). The syscalls are in mmap.c and
- * mremap.c. */
+/* vm.c: the program's address space: setup, page-level work, demand paging, the loader's
+ * copy-in and crash descriptions (vm.h). The syscalls are in mmap.c, madvise.c and
+ * mremap.c; the VMA array in vma.c. */
 
 /*
  * Design. Memory is anonymous and allocated on first touch: a VMA says what may be
@@ -42,8 +42,6 @@
 #define PF_USER 0x4
 #define PF_FETCH 0x10
 #define FLUSH_BATCH 16
-#define MAP_32BIT_LO 0x40000000UL
-#define MAP_32BIT_HI 0x80000000UL
 
 struct vm_space vm_current;
 
@@ -211,7 +209,7 @@ void vm_mark_touched(struct vma *v, uintptr_t lo, uintptr_t hi)
 }
 
 int vm_move_pages(const struct vma *src, uintptr_t start, uintptr_t end, uintptr_t dst,
-                  uintptr_t *dlo, uintptr_t *dhi)
+		  uintptr_t *dlo, uintptr_t *dhi)
 {
 	struct tlb_batch b = {.n = 0};
 	unsigned flags = vm_pte_flags(src);
@@ -274,42 +272,6 @@ long vm_unmap_range(uintptr_t start, uintptr_t end)
 	return 0;
 }
 
-long vm_get_area(uintptr_t addr, uintptr_t len, int flags)
-{
-	struct vm_space *vm = &vm_current;
-	if (len > USER_TOP)
-		return -ENOMEM;
-	if (flags & MAP_FIXED) {
-		/* checked below, in Linux's order */
-	} else if (flags & MAP_32BIT) {
-		uintptr_t hint = PAGE_ALIGN_UP(addr);
-		if (hint && hint >= USER_MIN && hint <= MAP_32BIT_HI - len &&
-		    vma_range_free(hint, hint + len))
-			addr = hint;
-		else
-			addr = vma_gap_bottomup(len, MAP_32BIT_LO, MAP_32BIT_HI);
-		if (!addr)
-			return -ENOMEM;
-	} else {
-		addr &= PAGE_MASK;
-		if (!addr || addr > USER_TOP - len || !vma_range_free(addr, addr + len)) {
-			/* Top-down below mmap_base; like Linux, fall back to anywhere. */
-			addr = vma_gap_topdown(len, USER_MIN, vm->mmap_base);
-			if (!addr)
-				addr = vma_gap_topdown(len, USER_MIN, USER_TOP);
-			if (!addr)
-				return -ENOMEM;
-		}
-	}
-	if (addr > USER_TOP - len)
-		return -ENOMEM;
-	if (addr & (PAGE_SIZE - 1))
-		return -EINVAL;
-	if (addr < USER_MIN)
-		return -EPERM; /* Linux: below mmap_min_addr without CAP_SYS_RAWIO */
-	return (long)addr;
-}
-
 void vm_insert_mapping(uintptr_t start, uintptr_t end, int prot, int kind, int vflags)
 {
 	struct vma v = {
@@ -355,7 +317,7 @@ int vm_handle_fault(uintptr_t addr, uint64_t err)
 		assign_anon(v);
 	if (paging_lookup(vm_current.root, page, &pa, &have)) {
 		bool pte_ok = (have & PG_USER) && (!(err & PF_WRITE) || (have & PG_WRITE)) &&
-		              (!(err & PF_FETCH) || (have & PG_EXEC));
+			      (!(err & PF_FETCH) || (have & PG_EXEC));
 		if (!pte_ok) {
 			/* First write to a page mapped read-only until now (vm_pte_flags). */
 			paging_protect(vm_current.root, page, vm_pte_flags(v));
@@ -412,7 +374,7 @@ void vm_describe(uintptr_t addr, char *buf, size_t size)
 		return;
 	}
 	fmt_snprintf(buf, size, "%#lx-%#lx %c%c%c %s", (unsigned long)v->start,
-	             (unsigned long)v->end, v->prot & PROT_READ ? 'r' : '-',
-	             v->prot & PROT_WRITE ? 'w' : '-', v->prot & PROT_EXEC ? 'x' : '-',
-	             kind_name[v->kind]);
+		     (unsigned long)v->end, v->prot & PROT_READ ? 'r' : '-',
+		     v->prot & PROT_WRITE ? 'w' : '-', v->prot & PROT_EXEC ? 'x' : '-',
+		     kind_name[v->kind]);
 }

@@ -110,8 +110,7 @@ void vma_split(size_t i, uintptr_t addr)
 
 static bool mergeable(const struct vma *a, const struct vma *b)
 {
-	if (a->end != b->start || a->prot != b->prot || a->kind != b->kind ||
-	    a->flags != b->flags)
+	if (a->end != b->start || a->prot != b->prot || a->kind != b->kind || a->flags != b->flags)
 		return false;
 	if (a->pgoff + ((a->end - a->start) >> PAGE_SHIFT) != b->pgoff)
 		return false;

@@ -17,20 +17,20 @@
 
 /* vma.flags: Linux's VM_ flags that change behaviour here or decide merging (Linux
  * never merges VMAs whose flags differ, so neither do we). */
-#define VMA_SHARED 0x1       /* MAP_SHARED: private memory of one process, except madvise */
-#define VMA_GROWSDOWN 0x2    /* MAP_GROWSDOWN (recorded; the area does not grow yet) */
-#define VMA_ACCOUNT 0x4      /* private and writable once: counted for overcommit */
-#define VMA_NORESERVE 0x8    /* MAP_NORESERVE, MAP_DROPPABLE */
-#define VMA_LOCKED 0x10      /* MAP_LOCKED: populated at mmap; MADV_DONTNEED refused */
-#define VMA_SEQ_READ 0x20    /* MADV_SEQUENTIAL */
-#define VMA_RAND_READ 0x40   /* MADV_RANDOM */
-#define VMA_DONTCOPY 0x80    /* MADV_DONTFORK */
-#define VMA_DONTDUMP 0x100   /* MADV_DONTDUMP */
-#define VMA_HUGEPAGE 0x200   /* MADV_HUGEPAGE */
-#define VMA_NOHUGEPAGE 0x400 /* MADV_NOHUGEPAGE, MAP_STACK */
-#define VMA_MERGEABLE 0x800  /* MADV_MERGEABLE */
+#define VMA_SHARED 0x1	      /* MAP_SHARED: private memory of one process, except madvise */
+#define VMA_GROWSDOWN 0x2     /* MAP_GROWSDOWN (recorded; the area does not grow yet) */
+#define VMA_ACCOUNT 0x4	      /* private and writable once: counted for overcommit */
+#define VMA_NORESERVE 0x8     /* MAP_NORESERVE, MAP_DROPPABLE */
+#define VMA_LOCKED 0x10	      /* MAP_LOCKED: populated at mmap; MADV_DONTNEED refused */
+#define VMA_SEQ_READ 0x20     /* MADV_SEQUENTIAL */
+#define VMA_RAND_READ 0x40    /* MADV_RANDOM */
+#define VMA_DONTCOPY 0x80     /* MADV_DONTFORK */
+#define VMA_DONTDUMP 0x100    /* MADV_DONTDUMP */
+#define VMA_HUGEPAGE 0x200    /* MADV_HUGEPAGE */
+#define VMA_NOHUGEPAGE 0x400  /* MADV_NOHUGEPAGE, MAP_STACK */
+#define VMA_MERGEABLE 0x800   /* MADV_MERGEABLE */
 #define VMA_WIPEONFORK 0x1000 /* MADV_WIPEONFORK */
-#define VMA_DROPPABLE 0x2000 /* MAP_DROPPABLE */
+#define VMA_DROPPABLE 0x2000  /* MAP_DROPPABLE */
 
 /* [start, end) page aligned, start < end. Every page ever populated in the VMA lies in
  * [tlo, thi) (empty when tlo >= thi): walks over page tables are clipped to it, so huge
@@ -54,10 +54,10 @@ struct vma {
 
 /* The one address space. v[0..n) is sorted by start, non-overlapping. */
 struct vm_space {
-	uint64_t root;       /* page-table root (physical) */
+	uint64_t root;	     /* page-table root (physical) */
 	uintptr_t mmap_base; /* top of the top-down mmap area */
 	uintptr_t brk_start; /* 0 until vm_set_brk_start */
-	uintptr_t brk;       /* exact value last set (Linux keeps it unaligned) */
+	uintptr_t brk;	     /* exact value last set (Linux keeps it unaligned) */
 	uint32_t last_anon;  /* last anon id handed out */
 	struct vma *v;
 	size_t n, cap;
@@ -96,7 +96,7 @@ void vma_release_all(void);
 /* Page-table flags for v's pages: from its prot (PROT_NONE pages are mapped kernel-only),
  * without PG_WRITE until the VMA is first written (anon id assigned). */
 unsigned vm_pte_flags(const struct vma *v);
-/* Unmap and free every page of v[i] inside [start, end). Flushes the TLB. */
+/* Unmap and free every page of v inside [start, end). Flushes the TLB. */
 void vm_zap_pages(struct vma *v, uintptr_t start, uintptr_t end);
 /* Re-flag every populated page of v inside [start, end) for v->prot. Flushes the TLB. */
 void vm_reprotect_pages(struct vma *v, uintptr_t start, uintptr_t end);
@@ -109,20 +109,23 @@ void vm_mark_touched(struct vma *v, uintptr_t lo, uintptr_t hi);
  * which must be unmapped; [*dlo, *dhi) receives the moved touched range. -ENOMEM (a
  * page-table page) leaves everything as it was. Flushes the TLB. */
 int vm_move_pages(const struct vma *src, uintptr_t start, uintptr_t end, uintptr_t dst,
-                  uintptr_t *dlo, uintptr_t *dhi);
+		  uintptr_t *dlo, uintptr_t *dhi);
 /* Populate [start, end) of v; -ENOMEM at the first page that cannot be allocated. */
 int vm_populate(struct vma *v, uintptr_t start, uintptr_t end, bool write);
 /* munmap's core: remove [start, end) (page aligned) from the address space, splitting
  * VMAs at the ends and freeing pages. -ENOMEM when a split would exceed the map count or
  * the array cannot grow; nothing changes then. */
 long vm_unmap_range(uintptr_t start, uintptr_t end);
-/* Pick an address for a new mapping of len bytes (page aligned, non-zero): MAP_FIXED
- * takes addr as is; otherwise addr is a hint. Returns the address or -ENOMEM, -EINVAL,
- * -EPERM exactly as Linux's get_unmapped_area. */
-long vm_get_area(uintptr_t addr, uintptr_t len, int flags);
 /* Insert a new mapping for [start, end) (free, room reserved) and merge it. */
 void vm_insert_mapping(uintptr_t start, uintptr_t end, int prot, int kind, int vflags);
 /* The same for a VMA described by t (touched bounds are ignored); returns its index. */
 size_t vm_insert_vma(const struct vma *t);
+
+/* mmap.c */
+/* Pick an address for a new mapping of len bytes (page aligned, non-zero): MAP_FIXED
+ * takes addr as is; otherwise addr is a hint, else top-down below mmap_base (MAP_32BIT:
+ * bottom-up in [1 GiB, 2 GiB)). Returns the address or -ENOMEM, -EINVAL, -EPERM as
+ * Linux's get_unmapped_area. */
+long vm_get_area(uintptr_t addr, uintptr_t len, int flags);
 
 #endif

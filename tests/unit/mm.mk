@@ -1,6 +1,6 @@
 # mm.mk: unit tests of kernel/mm: the page allocator, the heap, and the address space
 # (VMAs, mmap family, demand paging) over fake RAM and a fake page-table backend.
-UNIT_TESTS += test_pmm test_heap test_vm test_vm_remap
+UNIT_TESTS += test_pmm test_heap test_vm test_vm_remap test_vm_merge
 MM_FAKES := tests/unit/mm_fakes.c
 MM_VM_SRCS := $(MM_FAKES) tests/unit/mm_fake_paging.c kernel/mm/vm.c kernel/mm/vma.c \
 	kernel/mm/mmap.c kernel/mm/madvise.c kernel/mm/mremap.c kernel/mm/heap.c kernel/mm/pmm.c kernel/lib/format.c
@@ -8,8 +8,19 @@ test_pmm_SRCS := tests/unit/test_pmm.c $(MM_FAKES) kernel/mm/pmm.c
 test_heap_SRCS := tests/unit/test_heap.c $(MM_FAKES) kernel/mm/heap.c kernel/mm/pmm.c
 test_vm_SRCS := tests/unit/test_vm.c $(MM_VM_SRCS)
 test_vm_remap_SRCS := tests/unit/test_vm_remap.c $(MM_VM_SRCS)
+test_vm_merge_SRCS := tests/unit/test_vm_merge.c $(MM_VM_SRCS)
 
 MM_HDRS := kernel/mm/pmm.h kernel/mm/heap.h kernel/mm/vm.h kernel/mm/vma.h kernel/mm/direct.h \
 	kernel/mm/layout.h tests/unit/mm_fakes.h
 $(BUILD)/unit/test_pmm $(BUILD)/unit/test_heap: $(MM_HDRS)
-$(BUILD)/unit/test_vm $(BUILD)/unit/test_vm_remap: $(MM_HDRS) kernel/arch/x86_64/paging.h
+$(BUILD)/unit/test_vm $(BUILD)/unit/test_vm_remap $(BUILD)/unit/test_vm_merge: $(MM_HDRS) \
+	kernel/arch/x86_64/paging.h
+
+# Differential check against the host kernel (tests/unit/vm_vs_linux.c): not part of
+# `make unit`, since it depends on the host's Linux version (written against 6.18).
+.PHONY: vm-vs-linux
+$(BUILD)/unit/vm_vs_linux: tests/unit/vm_vs_linux.c $(MM_VM_SRCS) $(MM_HDRS)
+	@mkdir -p $(BUILD)/unit
+	$(HOSTCC) $(UNITCFLAGS) -o $@ tests/unit/vm_vs_linux.c $(MM_VM_SRCS) -lcmocka
+vm-vs-linux: $(BUILD)/unit/vm_vs_linux
+	$< 1 50 3000

@@ -57,9 +57,15 @@ void fake_paging_reset(void)
 	fake_loaded_root = 0;
 }
 
-size_t fake_paging_count(void) { return nmapped; }
+size_t fake_paging_count(void)
+{
+	return nmapped;
+}
 
-uint64_t paging_new_root(void) { return next_root += 0x1000; }
+uint64_t paging_new_root(void)
+{
+	return next_root += 0x1000;
+}
 
 int paging_map(uint64_t root, uintptr_t va, uint64_t pa, unsigned flags)
 {
@@ -120,9 +126,18 @@ bool paging_lookup(uint64_t root, uintptr_t va, uint64_t *pa, unsigned *flags)
 	return true;
 }
 
-void arch_load_root(uint64_t root_pa) { fake_loaded_root = root_pa; }
-void arch_flush_tlb_page(uintptr_t va) { fake_flush_page_calls++; }
-void arch_flush_tlb_all(void) { fake_flush_all_calls++; }
+void arch_load_root(uint64_t root_pa)
+{
+	fake_loaded_root = root_pa;
+}
+void arch_flush_tlb_page(uintptr_t va)
+{
+	fake_flush_page_calls++;
+}
+void arch_flush_tlb_all(void)
+{
+	fake_flush_all_calls++;
+}
 
 bool mmu_pte(uintptr_t va, uint64_t *pa, unsigned *flags)
 {
@@ -142,7 +157,7 @@ static int access(uintptr_t va, int kind, uint8_t **byte)
 		unsigned fl;
 		bool present = mmu_pte(va, &pa, &fl);
 		bool ok = present && (fl & PG_USER) && (kind != 1 || (fl & PG_WRITE)) &&
-		          (kind != 2 || (fl & PG_EXEC));
+			  (kind != 2 || (fl & PG_EXEC));
 		if (ok) {
 			*byte = (uint8_t *)mm_test_phys_to_virt(pa) + (va & (PAGE_SIZE - 1));
 			return 0;
@@ -152,8 +167,7 @@ static int access(uintptr_t va, int kind, uint8_t **byte)
 		if (r)
 			return r;
 	}
-	fail_msg("fault at %#lx handled but the entry still refuses the access",
-	         (unsigned long)va);
+	fail_msg("fault at %#lx handled but the entry still refuses the access", (unsigned long)va);
 	return -1;
 }
 

@@ -23,17 +23,17 @@ void fake_ram_free(void);
  * then in fake_panic_msg. A panic outside EXPECT_PANIC fails the test. */
 extern jmp_buf *fake_panic_jmp;
 extern char fake_panic_msg[512];
-#define EXPECT_PANIC(stmt)                                                               \
-	do {                                                                             \
-		jmp_buf jb_;                                                             \
-		fake_panic_msg[0] = 0;                                                   \
-		if (setjmp(jb_) == 0) {                                                  \
-			fake_panic_jmp = &jb_;                                           \
-			stmt;                                                            \
-			fake_panic_jmp = NULL;                                           \
-			fail_msg("no panic from %s", #stmt);                             \
-		}                                                                        \
-		fake_panic_jmp = NULL;                                                   \
+#define EXPECT_PANIC(stmt)                                                                         \
+	do {                                                                                       \
+		jmp_buf jb_;                                                                       \
+		fake_panic_msg[0] = 0;                                                             \
+		if (setjmp(jb_) == 0) {                                                            \
+			fake_panic_jmp = &jb_;                                                     \
+			stmt;                                                                      \
+			fake_panic_jmp = NULL;                                                     \
+			fail_msg("no panic from %s", #stmt);                                       \
+		}                                                                                  \
+		fake_panic_jmp = NULL;                                                             \
 	} while (0)
 
 /* Fake paging: every root shares one table (one address space at a time). */

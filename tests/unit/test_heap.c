@@ -31,9 +31,9 @@ static int teardown(void **state)
 
 static void t_small_sizes_aligned_disjoint(void **state)
 {
-	static const size_t sizes[] = {0,   1,   15,  16,  17,   32,   33,   48,   64,  100,
-	                               128, 200, 256, 300, 511,  512,  513,  672,  700, 1008,
-	                               1009, 1344, 1500, 2000, 2032, 2033, 2048, 3000};
+	static const size_t sizes[] = {0,    1,	   15,	 16,   17,   32,   33,	 48,  64,  100,
+				       128,  200,  256,	 300,  511,  512,  513,	 672, 700, 1008,
+				       1009, 1344, 1500, 2000, 2032, 2033, 2048, 3000};
 	enum { N = sizeof(sizes) / sizeof(sizes[0]), REP = 20 };
 	static uint8_t *p[N][REP];
 	for (int r = 0; r < REP; r++)
@@ -68,7 +68,7 @@ static void t_pages_come_back(void **state)
 static void t_large_blocks(void **state)
 {
 	uint64_t before = pmm_free_pages();
-	uint8_t *a = kmalloc(4096); /* 4096 + header: two pages */
+	uint8_t *a = kmalloc(4096);   /* 4096 + header: two pages */
 	uint8_t *one = kmalloc(4064); /* fits one page with the header */
 	assert_int_equal(pmm_free_pages(), before - 2 - 1);
 	kfree(one);
@@ -160,7 +160,8 @@ static void t_random_against_shadow(void **state)
 			kfree(p[k]);
 			p[k] = NULL;
 		} else {
-			len[k] = rand() % 8 == 0 ? (size_t)(rand() % 20000) : (size_t)(rand() % 2100);
+			len[k] = rand() % 8 == 0 ? (size_t)(rand() % 20000)
+						 : (size_t)(rand() % 2100);
 			p[k] = kmalloc(len[k]);
 			assert_non_null(p[k]);
 			for (size_t i = 0; i < len[k]; i++)

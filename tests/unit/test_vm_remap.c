@@ -59,7 +59,10 @@ static uint8_t rd(uintptr_t va)
 	return b;
 }
 
-static void wr(uintptr_t va, uint8_t v) { assert_int_equal(mmu_write(va, v), 0); }
+static void wr(uintptr_t va, uint8_t v)
+{
+	assert_int_equal(mmu_write(va, v), 0);
+}
 
 static bool unmapped(uintptr_t va)
 {
@@ -90,7 +93,7 @@ static void t_mremap_errors(void **state)
 	assert_int_equal(vm_mremap(r + 1, P, P, 0, 0), -EINVAL);
 	assert_int_equal(vm_mremap(r, P, 0, 0, 0), -EINVAL);
 	assert_int_equal(vm_mremap(r, P, SIZE_MAX, MAYMOVE, 0), -EINVAL); /* rounds to 0 */
-	assert_int_equal(vm_mremap(r, P, P, MREMAP_FIXED, B), -EINVAL);    /* no MAYMOVE */
+	assert_int_equal(vm_mremap(r, P, P, MREMAP_FIXED, B), -EINVAL);	  /* no MAYMOVE */
 	assert_int_equal(vm_mremap(r, P, P, MREMAP_DONTUNMAP, B), -EINVAL);
 	assert_int_equal(vm_mremap(r, P, 2 * P, MAYMOVE | MREMAP_DONTUNMAP, 0), -EINVAL);
 	assert_int_equal(vm_mremap(r, 2 * P, 2 * P, MAYMOVE | MREMAP_FIXED, r + P), -EINVAL);
@@ -103,7 +106,7 @@ static void t_mremap_errors(void **state)
 	assert_int_equal(vm_mremap(B, P, 2 * P, MAYMOVE, 0), -EFAULT);
 	assert_int_equal(vm_mremap(B, P, P, MAYMOVE | MREMAP_FIXED, A + 9 * P), -EFAULT);
 	assert_int_equal(vm_mremap(r, 3 * P, 4 * P, MAYMOVE, 0), -EFAULT); /* crosses end */
-	assert_int_equal(vm_mremap(r, 0, P, MAYMOVE, 0), -EINVAL);          /* duplicate */
+	assert_int_equal(vm_mremap(r, 0, P, MAYMOVE, 0), -EINVAL);	   /* duplicate */
 	assert_int_equal(map(r + 2 * P, P, PROT_READ, FIXED), (long)(r + 2 * P));
 	assert_int_equal(vm_mremap(r, 2 * P, 3 * P, 0, 0), -ENOMEM); /* blocked, no MAYMOVE */
 	assert_int_equal(vm_mremap(r, P, 2 * P, 0, 0), -ENOMEM);     /* not at the end */
@@ -174,9 +177,17 @@ static void t_mremap_move(void **state)
 	assert_int_equal(vm_current.v[vma_find(B)].prot, RW); /* the moved VMA's prot */
 	/* FIXED with a different length: shrinks first, then moves. */
 	assert_int_equal(vm_mremap(B, 2 * P, P, MAYMOVE | MREMAP_FIXED, A + 100 * P),
-	                 (long)(A + 100 * P));
+			 (long)(A + 100 * P));
 	assert_int_equal(rd(A + 100 * P + 7), 0x51);
 	assert_true(unmapped(B + P));
+	/* Pages keep their offsets when the first ones were never touched. */
+	long u = map(0, 4 * P, RW, ANON);
+	wr(u + 2 * P, 0x77);
+	long m = vm_mremap(u, 4 * P, 4 * P, MAYMOVE | MREMAP_FIXED, B + 0x100000);
+	assert_int_equal(m, (long)(B + 0x100000));
+	assert_int_equal(rd(m + 2 * P), 0x77);
+	assert_int_equal(rd(m), 0);
+	assert_int_equal(rd(m + 3 * P), 0);
 }
 
 static void t_mremap_fixed_many_vmas(void **state)
@@ -275,7 +286,7 @@ static void t_madvise(void **state)
 	wr(s, 7);
 	assert_int_equal(vm_madvise(s, P, 4), 0);
 	assert_int_equal(rd(s), 7);
-	assert_int_equal(vm_madvise(s, P, 8), -EINVAL);  /* FREE */
+	assert_int_equal(vm_madvise(s, P, 8), -EINVAL);	 /* FREE */
 	assert_int_equal(vm_madvise(s, P, 18), -EINVAL); /* WIPEONFORK */
 	assert_int_equal(vm_madvise(s, P, 9), 0);
 	assert_int_equal(rd(s), 0);
@@ -368,14 +379,10 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(t_mremap_errors),
-		T(t_mremap_shrink_grow_in_place),
-		T(t_mremap_move),
-		T(t_mremap_fixed_many_vmas),
-		T(t_mremap_dontunmap),
-		T(t_mremap_move_rolls_back),
-		T(t_madvise),
-		T(t_brk),
+		T(t_mremap_errors),    T(t_mremap_shrink_grow_in_place),
+		T(t_mremap_move),      T(t_mremap_fixed_many_vmas),
+		T(t_mremap_dontunmap), T(t_mremap_move_rolls_back),
+		T(t_madvise),	       T(t_brk),
 		T(t_loader_calls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
