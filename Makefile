@@ -54,7 +54,7 @@ $(BUILD)/cli/%.c.o: cli/%.c
 	$(HOSTCC) $(HOSTCFLAGS) -DISLE_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
 
 $(ISLE): $(CLI_OBJS)
-	$(HOSTCC) $(HOSTCFLAGS) -o $@ $(CLI_OBJS)
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ $(CLI_OBJS) -ljansson
 
 # Unit tests: each tests/unit/*.mk adds names to UNIT_TESTS and sets NAME_SRCS.
 UNIT_TESTS :=

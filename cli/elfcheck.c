@@ -227,7 +227,7 @@ int elfcheck(const void *buf, size_t size, char *why, size_t whylen)
 		show_interp((const char *)bytes + ph.p_offset, ph.p_filesz, name, sizeof(name));
 		return fail(why, whylen,
 			    "dynamically linked (interpreter %s); only static programs are "
-			    "supported for now: link with -static",
+			    "supported for now: link with -static (Go: build with CGO_ENABLED=0)",
 			    name);
 	}
 	if (needed)

@@ -1,11 +1,13 @@
-/* main.c: the isle command: keep fds 0..2 open, dispatch the subcommand, --help and
- * --version. */
+/* main.c: the isle command: keep fds 0..2 open, dispatch the subcommand (run, build,
+ * image), --help and --version. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "abi/exit.h"
+#include "build.h"
+#include "image.h"
 #include "run.h"
 #include "usage.h"
 #include "util.h"
@@ -46,6 +48,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "run"))
 		return run_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "build"))
+		return build_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "image"))
+		return image_main(argc - 1, argv + 1);
 	util_err("unknown command '%s'", cmd);
 	util_err("try 'isle --help' for more information");
 	return ISLE_EXIT_USAGE;

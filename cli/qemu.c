@@ -2,11 +2,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "abi/exit.h"
 #include "qemu.h"
+#include "util.h"
 
 int qemu_machine_parse(const char *s, enum qemu_machine *m)
 {
@@ -43,6 +45,41 @@ static const char *machine_arg(enum qemu_machine m)
 	}
 }
 
+/* QEMU's option syntax: a ',' inside a value is written ",,". */
+static char *escape_commas(const char *s)
+{
+	size_t n = 0;
+	char *out, *p;
+
+	for (const char *q = s; *q; q++)
+		n += *q == ',' ? 2 : 1;
+	out = p = util_xmalloc(n + 1);
+	for (const char *q = s; *q; q++) {
+		*p++ = *q;
+		if (*q == ',')
+			*p++ = ',';
+	}
+	*p = '\0';
+	return out;
+}
+
+static void push_disk(const struct qemu_config *c, struct strvec *argv)
+{
+	char *file = escape_commas(c->disk);
+
+	if (c->machine == QEMU_MACHINE_MICROVM) {
+		strvec_push(argv, "-global");
+		strvec_push(argv, "virtio-mmio.force-legacy=false");
+	}
+	strvec_push(argv, "-drive");
+	strvec_pushf(argv, "file=%s,format=raw,if=none,id=root", file);
+	strvec_push(argv, "-device");
+	strvec_push(argv, c->machine == QEMU_MACHINE_MICROVM
+				  ? "virtio-blk-device,drive=root"
+				  : "virtio-blk-pci,drive=root,disable-legacy=on");
+	free(file);
+}
+
 void qemu_build_argv(const struct qemu_config *c, struct strvec *argv)
 {
 	char mem[32];
@@ -66,10 +103,14 @@ void qemu_build_argv(const struct qemu_config *c, struct strvec *argv)
 	strvec_push(argv, "1");
 	strvec_push(argv, "-kernel");
 	strvec_push(argv, c->kernel);
-	strvec_push(argv, "-initrd");
-	strvec_push(argv, c->initrd);
+	if (c->initrd) {
+		strvec_push(argv, "-initrd");
+		strvec_push(argv, c->initrd);
+	}
 	strvec_push(argv, "-append");
 	strvec_push(argv, c->append);
+	if (c->disk)
+		push_disk(c, argv);
 	/* COM1: the program's stdin and stdout, QEMU's own stdin/stdout. signal=off: a ^C
 	 * byte is data for the program, not a signal to QEMU. */
 	strvec_push(argv, "-chardev");

@@ -22,7 +22,8 @@ struct qemu_config {
 	bool kvm;	 /* -accel kvm -cpu host; otherwise -accel tcg -cpu max */
 	uint64_t memory; /* guest RAM in bytes, a multiple of 1 KiB */
 	const char *kernel;
-	const char *initrd; /* the boot bundle */
+	const char *initrd; /* the boot bundle, or NULL (booting from disk) */
+	const char *disk;   /* a raw disk image attached as virtio-blk "root", or NULL */
 	const char *append; /* kernel options, may be "" */
 };
 
@@ -38,7 +39,8 @@ void qemu_memory_arg(uint64_t bytes, char *buf, size_t len);
  * and COM2 all write at the end and never overwrite each other. Best effort. */
 void qemu_prepare_stderr(int fd);
 
-/* Appends the full command line, argv[0] = c->qemu, to argv (normally empty). */
+/* Appends the full command line, argv[0] = c->qemu, to argv (normally empty). A disk is
+ * a modern (non-legacy) virtio-blk device: virtio-mmio on microvm, PCI on q35 and pc. */
 void qemu_build_argv(const struct qemu_config *c, struct strvec *argv);
 
 #endif

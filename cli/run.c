@@ -1,5 +1,6 @@
 /* run.c: `isle run`, in order: options, program check, kernel, accelerator, boot bundle
- * in a private temporary file, QEMU command line, then --dry-run output or the VM. The
+ * in a private temporary file, QEMU command line, then --dry-run output or the VM. An
+ * image (made by isle build) is attached as a disk instead, with no boot bundle. The
  * temporary file is removed on every path out of here; SIGINT/SIGTERM/SIGHUP are blocked
  * from before it exists (vm.c reads them), so an interrupt cannot skip that. */
 #include <errno.h>
@@ -12,9 +13,12 @@
 
 #include "abi/exit.h"
 #include "bundle.h"
+#include "config.h"
+#include "e2fs.h"
 #include "program.h"
 #include "qemu.h"
 #include "run.h"
+#include "runconfig.h"
 #include "runopts.h"
 #include "usage.h"
 #include "util.h"
@@ -121,7 +125,8 @@ out:
  * of memory at load time. */
 static int check_memory_fits(const struct run_options *o, const struct program *prog)
 {
-	uint64_t need = RUN_MIN_MEMORY + ((2 * prog->size + (1ULL << 20) - 1) & ~((1ULL << 20) - 1));
+	uint64_t need =
+		RUN_MIN_MEMORY + ((2 * prog->size + (1ULL << 20) - 1) & ~((1ULL << 20) - 1));
 	if (o->memory >= need)
 		return 0;
 	util_err("memory size %lluK is too small for %s (%llu KiB): it needs at least %lluM "
@@ -132,23 +137,40 @@ static int check_memory_fits(const struct run_options *o, const struct program *
 	return ISLE_EXIT_USAGE;
 }
 
+/* An image carries its own argv and environment (the manifest); changing them at run
+ * time needs a mechanism the kernel does not have yet. */
+static int check_image_options(const struct run_options *o)
+{
+	if (!o->env.n && !o->nargs)
+		return 0;
+	util_err("%s is an image: %s not supported yet for images; set %s in the config and "
+		 "rebuild it with isle build",
+		 o->program, o->env.n ? "-e is" : "program arguments are",
+		 o->env.n ? "Env" : "Args");
+	return ISLE_EXIT_USAGE;
+}
+
 static int run(const struct run_options *o)
 {
 	struct program prog = {0};
 	struct strvec argv = {0};
 	struct qemu_config qc;
 	char *kernel = NULL, *bundle = NULL, *append = NULL;
-	bool kvm;
+	bool kvm, is_image;
 	int status;
 
 	if (vm_signals_block() < 0) {
 		util_err("cannot set up signal handling: %s", strerror(errno));
 		return ISLE_EXIT_CANNOT_RUN;
 	}
-	status = program_load(o->program, &prog);
-	if (status)
-		goto out;
-	status = check_memory_fits(o, &prog);
+	is_image = e2fs_is_image(o->program) == 1;
+	if (is_image) {
+		status = check_image_options(o);
+	} else {
+		status = program_load(o->program, &prog);
+		if (!status)
+			status = check_memory_fits(o, &prog);
+	}
 	if (status)
 		goto out;
 	status = ISLE_EXIT_CANNOT_RUN;
@@ -157,10 +179,12 @@ static int run(const struct run_options *o)
 		goto out;
 	if (accel_choose(o->accel, &accel_host_probe, &kvm) < 0)
 		goto out;
-	status = make_bundle(o, &prog, &bundle);
-	if (status)
-		goto out;
-	program_unload(&prog); /* the bundle has its own copy now */
+	if (!is_image) {
+		status = make_bundle(o, &prog, &bundle);
+		if (status)
+			goto out;
+		program_unload(&prog); /* the bundle has its own copy now */
+	}
 
 	append = runopts_kernel_cmdline(o);
 	qc = (struct qemu_config){
@@ -170,6 +194,7 @@ static int run(const struct run_options *o)
 		.memory = o->memory,
 		.kernel = kernel,
 		.initrd = bundle,
+		.disk = is_image ? o->program : NULL,
 		.append = append,
 	};
 	qemu_build_argv(&qc, &argv);
@@ -202,6 +227,7 @@ out:
 int run_main(int argc, char **argv)
 {
 	struct run_options o;
+	struct config c;
 	int status;
 
 	runopts_init(&o);
@@ -214,7 +240,17 @@ int run_main(int argc, char **argv)
 		runopts_free(&o);
 		return 0;
 	}
+	config_init(&c);
+	if (o.config) {
+		if (config_load(o.config, &c)) {
+			runopts_free(&o);
+			config_free(&c);
+			return ISLE_EXIT_USAGE;
+		}
+		runconfig_apply(&o, &c, e2fs_is_image(o.program) == 1);
+	}
 	status = run(&o);
 	runopts_free(&o);
+	config_free(&c);
 	return status;
 }

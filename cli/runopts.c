@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "env.h"
 #include "runopts.h"
 #include "size.h"
 #include "util.h"
@@ -23,6 +24,7 @@ enum opt_id {
 	OPT_QEMU,
 	OPT_DRY_RUN,
 	OPT_HELP,
+	OPT_CONFIG,
 };
 
 struct opt {
@@ -39,6 +41,7 @@ static const struct opt opts[] = {
 	{"boot-time", 0, false, OPT_BOOTTIME}, {"kernel-arg", 'k', true, OPT_KERNEL_ARG},
 	{"kernel", 0, true, OPT_KERNEL},       {"qemu", 0, true, OPT_QEMU},
 	{"dry-run", 0, false, OPT_DRY_RUN},    {"help", 'h', false, OPT_HELP},
+	{"config", 'c', true, OPT_CONFIG},
 };
 
 void runopts_init(struct run_options *o)
@@ -91,24 +94,11 @@ static int set_memory(struct run_options *o, const char *v)
 
 static int add_env(struct run_options *o, const char *v)
 {
-	const char *eq = strchr(v, '=');
-	size_t klen;
+	const char *why;
 
-	if (!eq)
-		return usage_error("invalid environment variable '%s': expected KEY=VALUE", v);
-	if (eq == v)
-		return usage_error("invalid environment variable '%s': the name before '=' is "
-				   "empty",
-				   v);
-	/* A later -e for the same KEY replaces the earlier value. */
-	klen = (size_t)(eq - v) + 1;
-	for (size_t i = 0; i < o->env.n; i++) {
-		if (!strncmp(o->env.v[i], v, klen)) {
-			strvec_set(&o->env, i, v);
-			return 0;
-		}
-	}
-	strvec_push(&o->env, v);
+	if (env_check(v, &why))
+		return usage_error("invalid environment variable '%s': %s", v, why);
+	env_set(&o->env, v); /* a later -e for the same KEY replaces the earlier value */
 	return 0;
 }
 
@@ -123,9 +113,14 @@ static int apply(struct run_options *o, const struct opt *op, const char *v)
 		if (accel_parse(v, &o->accel))
 			return usage_error("invalid accelerator '%s': expected auto, kvm or tcg",
 					   v);
+		o->accel_given = true;
 		return 0;
 	case OPT_MEMORY:
+		o->memory_given = true;
 		return set_memory(o, v);
+	case OPT_CONFIG:
+		o->config = v;
+		return 0;
 	case OPT_ENV:
 		return add_env(o, v);
 	case OPT_TRACE:

@@ -21,10 +21,12 @@ struct run_options {
 	struct strvec env;	   /* "KEY=VALUE", one per key, in first-given order */
 	struct strvec kernel_args; /* -k values, verbatim */
 	bool trace, verbose, boottime, dry_run, help;
-	const char *kernel;  /* --kernel, or NULL for the default */
-	const char *qemu;    /* --qemu, or QEMU_DEFAULT_BINARY */
-	const char *program; /* PROGRAM as typed; NULL only when help is set */
-	char **args;	     /* the program's argv[1..], nargs of them (pointers into argv) */
+	bool memory_given, accel_given; /* -m / --accel were on the command line */
+	const char *config;		/* -c, or NULL */
+	const char *kernel;		/* --kernel, or NULL for the default */
+	const char *qemu;		/* --qemu, or QEMU_DEFAULT_BINARY */
+	const char *program;		/* PROGRAM as typed; NULL only when help is set */
+	char **args; /* the program's argv[1..], nargs of them (pointers into argv) */
 	int nargs;
 };
 

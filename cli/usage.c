@@ -1,4 +1,5 @@
-/* usage.c: the help text: commands, the options of isle run, and the exit statuses
+/* usage.c: the help text: commands, the options of isle run and isle build, isle image,
+ * and the exit statuses
  * (taken from include/abi/exit.h so the two cannot drift apart). */
 #include <stdio.h>
 
@@ -10,6 +11,10 @@ void usage_print(FILE *f)
 {
 	fprintf(f,
 		"Usage: isle run [OPTIONS] PROGRAM [ARGS...]\n"
+		"       isle run [OPTIONS] IMAGE\n"
+		"       isle build PROGRAM [-c CONFIG] [-o IMAGE] [-a ARG]... [-e KEY=VALUE]...\n"
+		"       isle image files IMAGE [PATH]\n"
+		"       isle image cat IMAGE PATH\n"
 		"       isle help | --help\n"
 		"       isle --version\n"
 		"\n"
@@ -18,6 +23,9 @@ void usage_print(FILE *f)
 		"Options end at PROGRAM: everything after it is passed to the program as its\n"
 		"arguments (\"--\" also ends the options). In the guest the program is /NAME,\n"
 		"NAME being its file name; its argv[0] is PROGRAM exactly as typed.\n"
+		"isle run IMAGE boots a disk image made by isle build (recognised by its ext2\n"
+		"superblock) with the image as a virtio-blk disk; the program, its arguments and\n"
+		"environment come from the image (-e and arguments are refused for images).\n"
 		"\n"
 		"Options of isle run:\n"
 		"      --machine TYPE     QEMU machine: microvm (default), q35 or pc\n"
@@ -47,7 +55,32 @@ void usage_print(FILE *f)
 		"      --dry-run          check everything, print the QEMU command line\n"
 		"                         (shell-quoted) and exit 0 without starting the VM; the\n"
 		"                         boot bundle it names is deleted when isle exits\n"
+		"  -c, --config FILE      an ops-style config.json: RunConfig.Memory and Accel\n"
+		"                         (unless -m/--accel are given); for a PROGRAM also Args\n"
+		"                         (unless arguments follow it) and Env (under -e)\n"
 		"  -h, --help             show this help\n"
+		"\n"
+		"isle build writes a raw disk image (an ext2 filesystem) holding PROGRAM (a\n"
+		"static ELF; in the image at /NAME), the content the config names (Dirs, Files,\n"
+		"MapDirs), a few /etc files and the manifest saying what to run\n"
+		"(docs/image-format.md, docs/config.md):\n"
+		"  -c, --config FILE      ops-style config.json; PROGRAM may then be omitted when\n"
+		"                         it has Program; relative paths are relative to its\n"
+		"                         directory\n"
+		"  -o, --output IMAGE     the image file (default: NAME.img in the current\n"
+		"                         directory); replaced only once complete\n"
+		"  -a, --arg ARG          a program argument (repeatable); any -a replaces the\n"
+		"                         config's Args\n"
+		"  -e, --env KEY=VALUE    an environment variable (repeatable); wins over Env\n"
+		"Exit status of isle build: 0 image written, %d bad command line, config or\n"
+		"content (nothing written), %d program unusable or host tool missing, %d program\n"
+		"not found.\n"
+		"\n"
+		"isle image files IMAGE [PATH] lists a directory of an image (default /);\n"
+		"isle image cat IMAGE PATH writes a file of an image to stdout. Exit status: 0,\n"
+		"1 PATH is not in the image (or of the wrong type), %d bad command line, %d not "
+		"an\n"
+		"image, %d IMAGE not found.\n"
 		"\n"
 		"The program's stdin is isle's stdin (its end arrives as end of input), its\n"
 		"stdout is isle's stdout, its stderr isle's stderr. Kernel messages appear on\n"
@@ -65,8 +98,9 @@ void usage_print(FILE *f)
 		"  %d      bad command line\n"
 		"  %d    isle was interrupted by SIGINT (Ctrl-C); the VM was stopped\n"
 		"  %d    isle was stopped by SIGTERM or SIGHUP; the VM was stopped\n",
-		RUN_MIN_MEMORY_TEXT, QEMU_DEFAULT_BINARY, ISLE_EXIT_SIGNAL_BASE,
-		ISLE_EXIT_SIGNAL_BASE + 11, ISLE_EXIT_OOM, ISLE_EXIT_PANIC, ISLE_EXIT_NOSTATUS,
-		ISLE_EXIT_CANNOT_RUN, ISLE_EXIT_NOT_FOUND, ISLE_EXIT_USAGE, ISLE_EXIT_SIGINT,
-		ISLE_EXIT_SIGTERM);
+		RUN_MIN_MEMORY_TEXT, QEMU_DEFAULT_BINARY, ISLE_EXIT_USAGE, ISLE_EXIT_CANNOT_RUN,
+		ISLE_EXIT_NOT_FOUND, ISLE_EXIT_USAGE, ISLE_EXIT_CANNOT_RUN, ISLE_EXIT_NOT_FOUND,
+		ISLE_EXIT_SIGNAL_BASE, ISLE_EXIT_SIGNAL_BASE + 11, ISLE_EXIT_OOM, ISLE_EXIT_PANIC,
+		ISLE_EXIT_NOSTATUS, ISLE_EXIT_CANNOT_RUN, ISLE_EXIT_NOT_FOUND, ISLE_EXIT_USAGE,
+		ISLE_EXIT_SIGINT, ISLE_EXIT_SIGTERM);
 }

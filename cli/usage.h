@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-/* Prints the full usage (commands, isle run options, exit statuses) to f. */
+/* Prints the full usage (commands, isle run and build options, exit statuses) to f. */
 void usage_print(FILE *f);
 
 #endif

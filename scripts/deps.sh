@@ -12,7 +12,9 @@ PACKAGES=(
 	libcmocka-dev                       # unit tests
 	strace                              # e2e: isle --trace is compared with strace
 	clang-format cppcheck shellcheck    # make lint
-	e2fsprogs                           # disk images (mke2fs -d), later
+	e2fsprogs                           # disk images: mke2fs -d, debugfs, e2fsck
+	libjansson-dev                      # isle build: config.json parsing
+	tzdata ca-certificates              # isle build: /etc/localtime, the CA bundle
 )
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -1,6 +1,6 @@
 # cli.mk: unit tests of the isle command (cli/), host-built with ASan/UBSan.
 UNIT_TESTS += test_cli_size test_cli_elfcheck test_cli_bundle test_cli_qemu test_cli_runopts \
-              test_cli_accel test_cli_klog test_cli_vm
+              test_cli_accel test_cli_klog test_cli_vm test_cli_config test_cli_build
 
 CLI_TEST_BASE := cli/util.c cli/strvec.c
 test_cli_size_SRCS := tests/unit/test_cli_size.c cli/size.c
@@ -8,7 +8,16 @@ test_cli_elfcheck_SRCS := tests/unit/test_cli_elfcheck.c cli/elfcheck.c cli/prog
 test_cli_bundle_SRCS := tests/unit/test_cli_bundle.c cli/bundle.c $(CLI_TEST_BASE)
 test_cli_qemu_SRCS := tests/unit/test_cli_qemu.c cli/qemu.c $(CLI_TEST_BASE)
 test_cli_runopts_SRCS := tests/unit/test_cli_runopts.c cli/runopts.c cli/size.c cli/accel.c \
-                         cli/qemu.c $(CLI_TEST_BASE)
+                         cli/qemu.c cli/env.c $(CLI_TEST_BASE)
 test_cli_accel_SRCS := tests/unit/test_cli_accel.c cli/accel.c $(CLI_TEST_BASE)
 test_cli_klog_SRCS := tests/unit/test_cli_klog.c cli/klog.c
 test_cli_vm_SRCS := tests/unit/test_cli_vm.c cli/vm.c cli/klog.c $(CLI_TEST_BASE)
+test_cli_config_SRCS := tests/unit/test_cli_config.c cli/config.c cli/configrun.c cli/imgpath.c \
+                        cli/size.c cli/accel.c $(CLI_TEST_BASE)
+test_cli_build_SRCS := tests/unit/test_cli_build.c cli/buildopts.c cli/env.c cli/manifest.c \
+                       $(CLI_TEST_BASE)
+
+# The config parser needs jansson. The link rule names only NAME_SRCS (and -lcmocka), and
+# expands it when the recipe runs: a target-specific append puts -ljansson at the end of
+# that test's link line without touching its prerequisites.
+$(BUILD)/unit/test_cli_config: test_cli_config_SRCS += -ljansson

@@ -119,9 +119,9 @@ static void test_interp(void **state)
 	make_good(&im);
 	add_interp(&im, INTERP);
 	assert_int_equal(elfcheck(im.b, im.size, why, sizeof(why)), -ENOEXEC);
-	assert_string_equal(why,
-			    "dynamically linked (interpreter " INTERP
-			    "); only static programs are supported for now: link with -static");
+	assert_string_equal(why, "dynamically linked (interpreter " INTERP
+				 "); only static programs are supported for now: link with -static "
+				 "(Go: build with CGO_ENABLED=0)");
 }
 
 static void test_interp_unprintable(void **state)

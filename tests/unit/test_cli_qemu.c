@@ -83,6 +83,40 @@ static void test_pc(void **state)
 	check(QEMU_MACHINE_PC, true, HEAD "pc -accel kvm -cpu host" TAIL);
 }
 
+/* An image: no -initrd, a modern virtio-blk disk (mmio on microvm, PCI elsewhere), and a
+ * ',' in the file name doubled as QEMU's option syntax wants. */
+static void check_disk(enum qemu_machine m, const char *want)
+{
+	struct qemu_config c = {
+		.qemu = "q",
+		.machine = m,
+		.memory = 64ULL << 20,
+		.kernel = "k",
+		.disk = "/imgs/a,b.img",
+		.append = "",
+	};
+	struct strvec sv = {0};
+	char *s;
+
+	qemu_build_argv(&c, &sv);
+	s = joined(&sv);
+	assert_null(strstr(s, "-initrd"));
+	assert_non_null(strstr(s, want));
+	free(s);
+	strvec_free(&sv);
+}
+
+static void test_disk(void **state)
+{
+	check_disk(QEMU_MACHINE_MICROVM, "-append  -global virtio-mmio.force-legacy=false -drive "
+					 "file=/imgs/a,,b.img,format=raw,if=none,id=root -device "
+					 "virtio-blk-device,drive=root -chardev");
+	check_disk(QEMU_MACHINE_Q35, "-append  -drive file=/imgs/a,,b.img,format=raw,if=none,"
+				     "id=root -device virtio-blk-pci,drive=root,disable-legacy=on "
+				     "-chardev");
+	check_disk(QEMU_MACHINE_PC, "-device virtio-blk-pci,drive=root,disable-legacy=on");
+}
+
 static void test_append_is_one_argument(void **state)
 {
 	struct qemu_config c = {
@@ -163,6 +197,7 @@ int main(void)
 		cmocka_unit_test(test_microvm),
 		cmocka_unit_test(test_q35),
 		cmocka_unit_test(test_pc),
+		cmocka_unit_test(test_disk),
 		cmocka_unit_test(test_append_is_one_argument),
 		cmocka_unit_test(test_machine_parse),
 		cmocka_unit_test(test_memory_arg),
