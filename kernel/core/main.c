@@ -14,6 +14,7 @@
 #include "core/time.h"
 #include "drivers/console.h"
 #include "drivers/platform.h"
+#include "drivers/virtio/virtio.h"
 #include "exec/bundle.h"
 #include "exec/exec.h"
 #include "lib/string.h"
@@ -105,8 +106,10 @@ static void selftest(void)
 		selftest_fault();
 	else if (!strcmp(kopt.selftest, "panic"))
 		panic("selftest: panic requested by the selftest=panic option");
+	else if (!strcmp(kopt.selftest, "blk"))
+		virtio_selftest_blk();
 	else
-		printk("isle: unknown selftest '%s' ignored (fault, panic)\n", kopt.selftest);
+		printk("isle: unknown selftest '%s' ignored (fault, panic, blk)\n", kopt.selftest);
 }
 
 static void start_program(void)
@@ -162,6 +165,8 @@ void kmain(uint64_t start_info_pa)
 	phase("random");
 	console_init();
 	phase("console");
+	virtio_init();
+	phase("virtio");
 	selftest();
 	start_program();
 }

@@ -9,6 +9,7 @@
  * brings up the local APIC, which must be software-enabled to accept anything. */
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/paging.h"
+#include "core/errno.h"
 #include "core/printk.h"
 #include "drivers/acpi.h"
 #include "drivers/platform.h"
@@ -99,6 +100,18 @@ static const struct ioapic *ioapic_for(uint32_t gsi)
 	return NULL;
 }
 
+/* Point GSI gsi (an input of io) at the boot CPU with redirection entry bits low. */
+static void ioapic_route(const struct ioapic *io, uint32_t gsi, uint32_t low)
+{
+	uint32_t r[4];
+	arch_cpuid(1, 0, r);
+	uint32_t apic_id = r[1] >> 24;
+	uint32_t pin = gsi - io->gsi_base;
+	ioapic_write(io, IOAPIC_REDTBL(pin), RED_MASKED);
+	ioapic_write(io, IOAPIC_REDTBL(pin) + 1, apic_id << 24);
+	ioapic_write(io, IOAPIC_REDTBL(pin), low);
+}
+
 void irq_route_isa(int isa_irq)
 {
 	BUG_ON(isa_irq < 0 || isa_irq > 15);
@@ -120,11 +133,20 @@ void irq_route_isa(int isa_irq)
 		low |= RED_ACTIVE_LOW;
 	if ((flags & ACPI_MPS_TRIGGER_MASK) == ACPI_MPS_LEVEL)
 		low |= RED_LEVEL;
-	uint32_t r[4];
-	arch_cpuid(1, 0, r);
-	uint32_t apic_id = r[1] >> 24;
-	uint32_t pin = gsi - io->gsi_base;
-	ioapic_write(io, IOAPIC_REDTBL(pin), RED_MASKED);
-	ioapic_write(io, IOAPIC_REDTBL(pin) + 1, apic_id << 24);
-	ioapic_write(io, IOAPIC_REDTBL(pin), low);
+	ioapic_route(io, gsi, low);
+}
+
+int irq_route_gsi(uint32_t gsi, int vector, bool level)
+{
+	BUG_ON(vector < 32 || vector > 254);
+	const struct ioapic *io = ioapic_for(gsi);
+	if (io == NULL)
+		return -ENODEV;
+	ioapic_route(io, gsi, (uint32_t)vector | (level ? RED_LEVEL : 0));
+	return 0;
+}
+
+unsigned irq_ioapic_count(void)
+{
+	return n_ioapics;
 }

@@ -3,6 +3,7 @@
 #ifndef ISLE_DRIVERS_PLATFORM_H
 #define ISLE_DRIVERS_PLATFORM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,11 @@ _Noreturn void platform_poweroff(void);
  * ISA irq (0..15) to vector 32 + irq on CPU 0, edge triggered, unmasked. */
 void irq_init(void);
 void irq_route_isa(int isa_irq);
+/* Route GSI gsi to vector (32..254) on CPU 0, active high, edge or level triggered,
+ * unmasked. -ENODEV when no IOAPIC has that input. */
+int irq_route_gsi(uint32_t gsi, int vector, bool level);
+/* How many IOAPICs irq_init found (QEMU microvm: 2 when it has the second one). */
+unsigned irq_ioapic_count(void);
 /* Signal end of interrupt to the local APIC (called after every IRQ handler). */
 void lapic_eoi(void);
 /* LAPIC: init (maps it, enables it, spurious vector 0xff) and the one-shot timer on vector
