@@ -40,8 +40,28 @@ static void trim(char *s)
 int e2fs_mkfs(const char *staging, const char *image, uint64_t size)
 {
 	char sz[32];
-	char *argv[] = {"mke2fs",	 "-q", "-F",   "-t",	      "ext2", "-b", "4096", "-d",
-			(char *)staging, "-L", "isle", (char *)image, sz,     NULL};
+	/* The pinned feature set (docs/image-format.md, kernel/fs/ext2/super.c): -O none
+	 * first, so the host's mke2fs.conf cannot add features the kernel refuses. */
+	char *argv[] = {"mke2fs",
+			"-q",
+			"-F",
+			"-t",
+			"ext2",
+			"-b",
+			"4096",
+			"-I",
+			"256",
+			"-O",
+			"none,filetype,sparse_super,large_file",
+			"-E",
+			"root_owner=0:0",
+			"-d",
+			(char *)staging,
+			"-L",
+			"isle",
+			(char *)image,
+			sz,
+			NULL};
 	struct spawn_result r;
 	int e;
 

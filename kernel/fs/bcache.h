@@ -12,11 +12,11 @@
 
 struct buf {
 	struct blkdev *dev;
-	uint64_t block;     /* in units of size */
-	uint32_t size;      /* block size: 1024, 2048 or 4096 */
-	void *data;         /* size bytes */
+	uint64_t block; /* in units of size */
+	uint32_t size;	/* block size: 1024, 2048 or 4096 */
+	void *data;	/* size bytes */
 	bool dirty;
-	unsigned refs;      /* > 0 while a caller holds it */
+	unsigned refs; /* > 0 while a caller holds it */
 	/* cache bookkeeping (bcache.c only) */
 	struct buf *hnext, *lru_prev, *lru_next;
 };
@@ -35,5 +35,9 @@ void bcache_put(struct buf *b);
 int bcache_sync(struct blkdev *dev);
 /* Forget a cached block without writing it (after the fs frees it). */
 void bcache_forget(struct blkdev *dev, uint64_t block, uint32_t size);
+
+/* Write back and drop every unheld buffer of dev (when it goes away, and in tests). 0 or
+ * the first write error (buffers that failed to write stay cached). */
+int bcache_release(struct blkdev *dev);
 
 #endif
