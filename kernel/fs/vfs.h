@@ -1,9 +1,9 @@
 /* vfs.h: the virtual file system: inodes with per-file-system operations, an inode
  * cache, mounts, path lookup, open files. File systems (ext2, tmpfs, devfs, procfs)
- * implement struct inode_ops; syscalls use the vfs_* functions (kernel/fs/*.c) and the fd
- * table (fdtable.h). Names passed to inode_ops are one path component, not NUL-
- * terminated (name, len), never "." or ".." (the VFS resolves those itself, see
- * vfs_lookup), never empty, at most VFS_NAME_MAX bytes, never containing '/'.
+ * implement struct inode_ops; syscalls use the vfs_* functions (the .c files of
+ * kernel/fs) and the fd table (fdtable.h). Names passed to inode_ops are one path
+ * component, not NUL-terminated (name, len), never "." or ".." (the VFS resolves those
+ * itself, see vfs_lookup), never empty, at most VFS_NAME_MAX bytes, never containing '/'.
  *
  * Ownership: an inode is reference counted (refs); every function that returns an inode
  * returns a new reference the caller drops with vfs_iput. When the last reference goes,
@@ -29,7 +29,7 @@
 #define S_IFDIR 0040000
 #define S_IFCHR 0020000
 #define S_IFIFO 0010000
-#define S_ISTYPE(m, t) (((m) & S_IFMT) == (t))
+#define S_ISTYPE(m, t) (((m)&S_IFMT) == (t))
 
 /* getdents64 d_type values. */
 #define DT_UNKNOWN 0
@@ -51,10 +51,10 @@ struct file;
 struct super_block;
 
 /* setattr: which fields of struct iattr to apply. */
-#define ATTR_MODE 0x1  /* permission bits only; the type never changes */
+#define ATTR_MODE 0x1 /* permission bits only; the type never changes */
 #define ATTR_UID 0x2
 #define ATTR_GID 0x4
-#define ATTR_SIZE 0x8  /* truncate or extend (zero-filled) */
+#define ATTR_SIZE 0x8 /* truncate or extend (zero-filled) */
 #define ATTR_ATIME 0x10
 #define ATTR_MTIME 0x20
 #define ATTR_CTIME 0x40
@@ -88,15 +88,15 @@ struct inode_ops {
 	int (*lookup)(struct inode *dir, const char *name, size_t len, struct inode **out);
 	/* mode carries the file type (S_IFREG, S_IFIFO, S_IFCHR, ...) and permissions (umask
 	 * already applied); rdev for device nodes. */
-	int (*create)(struct inode *dir, const char *name, size_t len, uint32_t mode,
-		      uint32_t rdev, struct inode **out);
+	int (*create)(struct inode *dir, const char *name, size_t len, uint32_t mode, uint32_t rdev,
+		      struct inode **out);
 	int (*mkdir)(struct inode *dir, const char *name, size_t len, uint32_t mode,
 		     struct inode **out);
 	int (*symlink)(struct inode *dir, const char *name, size_t len, const char *target,
 		       struct inode **out);
 	int (*link)(struct inode *dir, const char *name, size_t len, struct inode *target);
 	int (*unlink)(struct inode *dir, const char *name, size_t len); /* not directories */
-	int (*rmdir)(struct inode *dir, const char *name, size_t len);  /* empty dirs only */
+	int (*rmdir)(struct inode *dir, const char *name, size_t len);	/* empty dirs only */
 	/* Both directories are on this file system; the VFS has checked that a directory is
 	 * not moved into itself. Replaces an existing target as rename(2) does. */
 	int (*rename)(struct inode *odir, const char *oname, size_t olen, struct inode *ndir,
@@ -125,22 +125,32 @@ struct inode_ops {
 	int (*fsync)(struct inode *inode);
 	/* Last reference dropped: free private state; free it on disk when nlink == 0. */
 	void (*evict)(struct inode *inode);
+
+	/* Added by the VFS layer (optional; NULL = default). Character and block device
+	 * inodes need none of these: file.c dispatches them by rdev (devfs.h). */
+	/* Called when a file is opened on this inode (after the checks); may set f->stream. */
+	int (*open)(struct file *f);
+	/* ioctl on an open file; -ENOTTY for requests it does not know. */
+	long (*ioctl)(struct file *f, unsigned req, uint64_t arg);
 };
 
 struct super_block_ops {
 	int (*sync)(struct super_block *sb); /* write back everything */
-	int (*statfs)(struct super_block *sb, uint64_t *blocks, uint64_t *bfree,
-		      uint64_t *files, uint64_t *ffree, uint32_t *bsize);
+	int (*statfs)(struct super_block *sb, uint64_t *blocks, uint64_t *bfree, uint64_t *files,
+		      uint64_t *ffree, uint32_t *bsize);
 };
 
 struct super_block {
 	const struct super_block_ops *ops;
 	struct inode *root;  /* held */
-	uint64_t dev;        /* st_dev */
+	uint64_t dev;	     /* st_dev */
 	uint32_t block_size; /* st_blksize */
 	bool read_only;
-	uint32_t magic;      /* statfs f_type (EXT2_SUPER_MAGIC 0xef53, TMPFS 0x01021994) */
+	uint32_t magic; /* statfs f_type (EXT2_SUPER_MAGIC 0xef53, TMPFS 0x01021994) */
 	void *priv;
+	/* Added by the VFS layer: */
+	bool pages_pinned;     /* cached pages are the storage (tmpfs): never reclaimed */
+	struct inode *covered; /* the directory this fs is mounted on (held); NULL for the root */
 };
 
 struct inode {
@@ -151,28 +161,42 @@ struct inode {
 	uint64_t blocks; /* 512-byte units */
 	struct timespec64 atime, mtime, ctime;
 	const struct inode_ops *ops;
-	void *priv;      /* the file system's */
+	void *priv; /* the file system's */
 	unsigned refs;
-	bool dirty;      /* metadata changed since the last fsync */
+	bool dirty;		     /* metadata changed since the last fsync */
 	struct pagecache *pages;     /* NULL until a page is cached (pagecache.c) */
 	struct super_block *mounted; /* a file system mounted on this directory */
-	struct inode *hnext;         /* inode cache chain (vfs only) */
+	struct inode *hnext;	     /* inode cache chain (vfs only) */
 };
 
 /* Inode cache: the one in-memory inode for (sb, ino). vfs_iget returns it with a new
  * reference, or NULL with *fresh = true after allocating a zeroed inode the caller must
  * fill (sb, ino set; refs 1) — that is, it never returns NULL unless out of memory, in
- * which case *fresh is false. */
+ * which case *fresh is false. (Implemented: a cached inode is returned with *fresh =
+ * false; a new one is returned, non-NULL, with *fresh = true; NULL only when out of
+ * memory. A file system that cannot fill a fresh inode sets nlink > 0 or leaves ops NULL
+ * and drops it with vfs_iput.) Unreferenced inodes are not kept: the cache holds exactly
+ * the inodes somebody references. */
 struct inode *vfs_iget(struct super_block *sb, uint64_t ino, bool *fresh);
 struct inode *vfs_igrab(struct inode *inode); /* new reference to a held inode */
 void vfs_iput(struct inode *inode);
 void vfs_mark_dirty(struct inode *inode);
 struct timespec64 vfs_now(void); /* realtime, for timestamps */
 
-/* Mounts. The root file system first; others on existing directories. */
+/* Mounts. The root file system first; others on existing directories. vfs_mount_root
+ * takes over sb (sb->root must be set); calling it again replaces the root only before
+ * fs_init. vfs_mount resolves an absolute path to a directory (-ENOENT, -ENOTDIR,
+ * -EBUSY when something is mounted there already) and covers it with sb. */
 void vfs_mount_root(struct super_block *sb);
 int vfs_mount(const char *path, struct super_block *sb);
+int vfs_mount_at(struct inode *dir, struct super_block *sb); /* dir: a held directory */
+struct super_block *vfs_root_sb(void);			     /* NULL before vfs_mount_root */
 /* Write back everything on every mounted file system (sync(2), shutdown). */
 int vfs_sync_all(void);
+/* Write back one file system's inodes and pages, then its sb->ops->sync (syncfs). */
+int vfs_sync_sb(struct super_block *sb);
+
+/* Visit every cached inode (sync, tests). fn returning non-zero stops the walk. */
+int vfs_for_each_inode(int (*fn)(struct inode *inode, void *arg), void *arg);
 
 #endif
