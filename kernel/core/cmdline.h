@@ -11,7 +11,7 @@ struct kernel_options {
 	bool trace;	   /* trace: print every syscall, strace-style */
 	bool boottime;	   /* boottime: report guest boot time in microseconds */
 	bool noaslr;	   /* noaslr: fixed addresses */
-	char selftest[16]; /* selftest=fault|panic: fail on purpose (tests) */
+	char selftest[16]; /* selftest=fault|panic|blk: test a failure path or a driver */
 };
 extern struct kernel_options kopt;
 

@@ -15,7 +15,13 @@
 #include "drivers/console.h"
 #include "drivers/platform.h"
 #include "drivers/virtio/virtio.h"
+#include "abi/manifest.h"
+#include "drivers/blkdev.h"
 #include "exec/bundle.h"
+#include "exec/image.h"
+#include "fs/ext2/ext2.h"
+#include "fs/vfs.h"
+#include "fs/fs_init.h"
 #include "exec/exec.h"
 #include "lib/string.h"
 #include "mm/layout.h"
@@ -32,7 +38,7 @@ extern const char *proc_exe_path;
 static struct boot_info boot;
 
 /* Boot phases, timed with the TSC for the `boottime` option. */
-#define BOOT_PHASES 12
+#define BOOT_PHASES 16
 static struct {
 	const char *name;
 	uint64_t tsc;
@@ -112,14 +118,40 @@ static void selftest(void)
 		printk("isle: unknown selftest '%s' ignored (fault, panic, blk)\n", kopt.selftest);
 }
 
+/* The root file system: ext2 on the first disk when the program comes from an image
+ * (no boot bundle); with a bundle, fs_init makes a tmpfs root. */
+static void root_init(void)
+{
+	if (boot.module_size)
+		return;
+	struct blkdev *disk = blkdev_get(0);
+	if (!disk) {
+		printk("isle: nothing to run: no boot bundle and no disk image\n");
+		program_exit(ISLE_EXIT_CANNOT_RUN, "no program");
+	}
+	struct super_block *sb;
+	int r = ext2_mount(disk, disk->read_only, &sb);
+	if (r < 0) {
+		printk("isle: cannot mount the root file system on %s (error %d)\n", disk->name, r);
+		program_exit(ISLE_EXIT_CANNOT_RUN, "no root file system");
+	}
+	vfs_mount_root(sb);
+}
+
 static void start_program(void)
 {
 	struct exec_args args;
 	struct exec_result res;
-	if (bundle_parse(boot.module_size ? phys_to_virt(boot.module_pa) : NULL, boot.module_size,
-			 &args) < 0)
-		program_exit(ISLE_EXIT_CANNOT_RUN, "no program");
-	args.no_aslr = kopt.noaslr;
+	uint32_t flags = 0;
+	if (boot.module_size) {
+		if (bundle_parse(phys_to_virt(boot.module_pa), boot.module_size, &args) < 0)
+			program_exit(ISLE_EXIT_CANNOT_RUN, "no program");
+	} else if (image_load(&args, &flags) < 0) {
+		program_exit(ISLE_EXIT_CANNOT_RUN, "cannot execute");
+	}
+	if (flags & ISLE_MF_EXEC_PROTECTION)
+		printk("isle: ExecProtection is not enforced yet by this kernel\n");
+	args.no_aslr = kopt.noaslr || (flags & ISLE_MF_NOASLR);
 	int r = exec_load(&args, &res);
 	if (r == -ENOMEM) {
 		printk("isle: out of memory loading %s: give the VM more memory with -m\n",
@@ -167,6 +199,9 @@ void kmain(uint64_t start_info_pa)
 	phase("console");
 	virtio_init();
 	phase("virtio");
+	root_init();
+	fs_init();
+	phase("fs");
 	selftest();
 	start_program();
 }

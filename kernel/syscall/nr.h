@@ -111,6 +111,37 @@
 #define SYS_clone3 435
 #define SYS_faccessat2 439
 
+/* File-system calls (issue 3). */
+#define SYS_sendfile 40
+#define SYS_flock 73
+#define SYS_fsync 74
+#define SYS_fdatasync 75
+#define SYS_truncate 76
+#define SYS_ftruncate 77
+#define SYS_creat 85
+#define SYS_link 86
+#define SYS_symlink 88
+#define SYS_chmod 90
+#define SYS_fchmod 91
+#define SYS_chown 92
+#define SYS_fchown 93
+#define SYS_lchown 94
+#define SYS_statfs 137
+#define SYS_fstatfs 138
+#define SYS_sync 162
+#define SYS_fchownat 260
+#define SYS_futimesat 261
+#define SYS_renameat 264
+#define SYS_linkat 265
+#define SYS_symlinkat 266
+#define SYS_fchmodat 268
+#define SYS_utimensat 280
+#define SYS_fallocate 285
+#define SYS_preadv 295
+#define SYS_pwritev 296
+#define SYS_syncfs 306
+#define SYS_renameat2 316
+#define SYS_copy_file_range 326
 #define SYS_MAX 462 /* highest number syscall_name knows (mseal) */
 
 #endif

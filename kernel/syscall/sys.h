@@ -19,17 +19,74 @@ struct syscall_args {
  * NULL until then (readlink gives ENOENT). */
 extern const char *proc_exe_path;
 
-/* sys_io.c: the console on fds 0-2. */
+/* sys_io.c: data transfer on open files (fs/file.h). */
 long sys_read(const struct syscall_args *a);
 long sys_write(const struct syscall_args *a);
 long sys_readv(const struct syscall_args *a);
 long sys_writev(const struct syscall_args *a);
 long sys_pread64(const struct syscall_args *a);
 long sys_pwrite64(const struct syscall_args *a);
+long sys_preadv(const struct syscall_args *a);
+long sys_pwritev(const struct syscall_args *a);
+long sys_lseek(const struct syscall_args *a);
 long sys_ioctl(const struct syscall_args *a);
+long sys_sendfile(const struct syscall_args *a);
+long sys_copy_file_range(const struct syscall_args *a);
+
+/* sys_fs_open.c: opening, closing, the fd table. */
+long sys_open(const struct syscall_args *a);
+long sys_openat(const struct syscall_args *a);
+long sys_creat(const struct syscall_args *a);
+long sys_close(const struct syscall_args *a);
+long sys_dup(const struct syscall_args *a);
+long sys_dup2(const struct syscall_args *a);
+long sys_dup3(const struct syscall_args *a);
+long sys_fcntl(const struct syscall_args *a);
+long sys_flock(const struct syscall_args *a);
+
+/* sys_fs_path.c: the name space. */
+long sys_mkdir(const struct syscall_args *a);
+long sys_mkdirat(const struct syscall_args *a);
+long sys_rmdir(const struct syscall_args *a);
+long sys_unlink(const struct syscall_args *a);
+long sys_unlinkat(const struct syscall_args *a);
+long sys_rename(const struct syscall_args *a);
+long sys_renameat(const struct syscall_args *a);
+long sys_renameat2(const struct syscall_args *a);
+long sys_link(const struct syscall_args *a);
+long sys_linkat(const struct syscall_args *a);
+long sys_symlink(const struct syscall_args *a);
+long sys_symlinkat(const struct syscall_args *a);
 long sys_readlink(const struct syscall_args *a);
 long sys_readlinkat(const struct syscall_args *a);
+long sys_access(const struct syscall_args *a);
+long sys_faccessat(const struct syscall_args *a);
+long sys_faccessat2(const struct syscall_args *a);
+
+/* sys_fs_dir.c */
+long sys_getdents64(const struct syscall_args *a);
+long sys_chdir(const struct syscall_args *a);
+long sys_fchdir(const struct syscall_args *a);
 long sys_getcwd(const struct syscall_args *a);
+
+/* sys_fs_attr.c: attributes and durability. */
+long sys_umask(const struct syscall_args *a);
+long sys_chmod(const struct syscall_args *a);
+long sys_fchmod(const struct syscall_args *a);
+long sys_fchmodat(const struct syscall_args *a);
+long sys_chown(const struct syscall_args *a);
+long sys_fchown(const struct syscall_args *a);
+long sys_lchown(const struct syscall_args *a);
+long sys_fchownat(const struct syscall_args *a);
+long sys_utimensat(const struct syscall_args *a);
+long sys_futimesat(const struct syscall_args *a);
+long sys_truncate(const struct syscall_args *a);
+long sys_ftruncate(const struct syscall_args *a);
+long sys_fallocate(const struct syscall_args *a);
+long sys_fsync(const struct syscall_args *a);
+long sys_fdatasync(const struct syscall_args *a);
+long sys_sync(const struct syscall_args *a);
+long sys_syncfs(const struct syscall_args *a);
 
 /* sys_mm.c */
 long sys_brk(const struct syscall_args *a);
@@ -69,9 +126,14 @@ long sys_sched_getaffinity(const struct syscall_args *a);
 long sys_rt_sigaction(const struct syscall_args *a);
 long sys_rt_sigprocmask(const struct syscall_args *a);
 
-/* sys_stat.c: the console fds; no file system yet. */
+/* sys_stat.c: file status. */
+long sys_stat(const struct syscall_args *a);
+long sys_lstat(const struct syscall_args *a);
 long sys_fstat(const struct syscall_args *a);
 long sys_newfstatat(const struct syscall_args *a);
+long sys_statx(const struct syscall_args *a);
+long sys_statfs(const struct syscall_args *a);
+long sys_fstatfs(const struct syscall_args *a);
 
 /* sys_time.c */
 long sys_clock_gettime(const struct syscall_args *a);

@@ -1,76 +1,48 @@
-/* sys_io.c: I/O on the console, readlink and getcwd, until there is a file system.
+/* sys_io.c: moving data: read, write, their vectored and positioned forms, lseek, ioctl,
+ * sendfile and copy_file_range, on any open file (fs/file.h).
  *
- * fds 0, 1 and 2 are one serial tty, as on a Linux console: reads on any of them take the
- * console input, writes to 0 and 1 go to stdout and writes to 2 to stderr
- * (drivers/console.h). Every other fd is EBADF. The tty settings (termios, window size)
- * are stored and reported back but not applied: the console driver neither echoes nor
- * edits lines. The window size is 0x0, which is what a Linux serial console reports.
- *
- * Transfers go through a bounce buffer on the kernel stack in chunks of CHUNK bytes. As in
- * Linux, a count is capped at MAX_RW_COUNT, a range outside user space is EFAULT up
- * front, and a fault part way through returns the bytes done so far (EFAULT if none). */
+ * Program memory goes through the bounce buffer (sys_fs.h) in chunks. As in Linux, a
+ * count is capped at MAX_RW_COUNT, a range outside user space is EFAULT up front, and a
+ * fault part way through returns the bytes done so far (EFAULT if none). Regular files
+ * loop over chunks; devices (the console, /dev/zero, ...) get one call of at most one
+ * chunk, which is what a tty read returns anyway. */
 #include <stdbool.h>
 
 #include "core/errno.h"
-#include "drivers/console.h"
-#include "lib/string.h"
+#include "fs/pagecache.h"
 #include "mm/uaccess.h"
 #include "syscall/sys.h"
+#include "syscall/sys_fs.h"
 
-#define CHUNK 512
-#define MAX_RW_COUNT 0x7ffff000UL /* INT_MAX rounded down to a page */
 #define UIO_MAXIOV 1024
-#define AT_FDCWD (-100)
-
-const char *proc_exe_path;
-
-static bool is_console(unsigned fd)
-{
-	return fd <= 2;
-}
-
-static void *uptr(uint64_t v)
-{
-	return (void *)(uintptr_t)v;
-}
+#define FIONCLEX 0x5450
+#define FIOCLEX 0x5451
 
 static size_t min_size(size_t a, size_t b)
 {
 	return a < b ? a : b;
 }
 
-/* Write count program bytes at ubuf to the console stream of fd. */
-static long console_out(unsigned fd, uint64_t ubuf, size_t count)
+/* A file whose data is in the page cache (several chunks per call make sense). */
+static bool cached(const struct file *f)
 {
-	char chunk[CHUNK];
-	int stream = fd == 2 ? 2 : 1;
-	size_t done = 0;
-
-	count = min_size(count, MAX_RW_COUNT);
-	if (!user_range_ok(ubuf, count))
-		return -EFAULT;
-	while (done < count) {
-		size_t n = min_size(count - done, CHUNK);
-		if (copy_from_user(chunk, uptr(ubuf + done), n) < 0) {
-			/* Find where the fault is and write what comes before it. */
-			size_t ok = 0;
-			while (ok < n && copy_from_user(chunk + ok, uptr(ubuf + done + ok), 1) == 0)
-				ok++;
-			console_write(stream, chunk, ok);
-			done += ok;
-			return done ? (long)done : -EFAULT;
-		}
-		console_write(stream, chunk, n);
-		done += n;
-	}
-	return (long)done;
+	return !f->dev && S_ISTYPE(f->inode->mode, S_IFREG) &&
+	       !(f->inode->ops && (f->inode->ops->read || f->inode->ops->write));
 }
 
-/* Read up to count bytes of console input to ubuf: blocks for the first byte, then takes
- * what is already there. 0 at end of input. */
-static long console_in(uint64_t ubuf, size_t count)
+/* How many bytes at ubuf can be read, after copy_from_user of n failed. */
+static size_t readable_prefix(char *dst, uint64_t ubuf, size_t n)
 {
-	char chunk[CHUNK];
+	size_t ok = 0;
+
+	while (ok < n && copy_from_user(dst + ok, sys_fs_uptr(ubuf + ok), 1) == 0)
+		ok++;
+	return ok;
+}
+
+/* One transfer between program memory and f; off < 0: at the file position. */
+static long transfer(struct file *f, uint64_t ubuf, size_t count, bool write, int64_t off)
+{
 	size_t done = 0;
 
 	count = min_size(count, MAX_RW_COUNT);
@@ -78,31 +50,97 @@ static long console_in(uint64_t ubuf, size_t count)
 		return 0;
 	if (!user_range_ok(ubuf, count))
 		return -EFAULT;
-	do {
-		long n = console_read(chunk, min_size(count - done, CHUNK));
-		if (n <= 0)
+	while (done < count) {
+		size_t n = min_size(count - done, SYS_FS_BOUNCE);
+		uint64_t at = off < 0 ? 0 : (uint64_t)off + done;
+		bool fault = false;
+		long r;
+
+		if (write) {
+			if (copy_from_user(sys_fs_bounce, sys_fs_uptr(ubuf + done), n) < 0) {
+				n = readable_prefix(sys_fs_bounce, ubuf + done, n);
+				fault = true;
+				if (n == 0)
+					return done ? (long)done : -EFAULT;
+			}
+			r = off < 0 ? vfs_write_pos(f, sys_fs_bounce, n)
+				    : vfs_write(f, sys_fs_bounce, n, at, NULL);
+		} else {
+			r = off < 0 ? vfs_read_pos(f, sys_fs_bounce, n)
+				    : vfs_read(f, sys_fs_bounce, n, at);
+			if (r > 0 &&
+			    copy_to_user(sys_fs_uptr(ubuf + done), sys_fs_bounce, (size_t)r) < 0)
+				return done ? (long)done : -EFAULT;
+		}
+		if (r < 0)
+			return done ? (long)done : r;
+		done += (size_t)r;
+		if ((size_t)r < n || fault || !cached(f))
 			break;
-		if (copy_to_user(uptr(ubuf + done), chunk, (size_t)n) < 0)
-			return done ? (long)done : -EFAULT;
-		done += (size_t)n;
-	} while (done < count && console_readable() > 0);
+	}
 	return (long)done;
 }
 
 long sys_read(const struct syscall_args *a)
 {
-	if (!is_console((unsigned)a->arg[0]))
+	struct file *f = sys_fs_file((int)a->arg[0]);
+
+	if (!f || !vfs_file_readable(f))
 		return -EBADF;
-	return console_in(a->arg[1], a->arg[2]);
+	return transfer(f, a->arg[1], a->arg[2], false, -1);
 }
 
 long sys_write(const struct syscall_args *a)
 {
-	unsigned fd = (unsigned)a->arg[0];
+	struct file *f = sys_fs_file((int)a->arg[0]);
 
-	if (!is_console(fd))
+	if (!f || !vfs_file_writable(f))
 		return -EBADF;
-	return console_out(fd, a->arg[1], a->arg[2]);
+	return transfer(f, a->arg[1], a->arg[2], true, -1);
+}
+
+/* pread/pwrite: a negative offset is EINVAL before anything else, then EBADF, then
+ * ESPIPE for files without a position (Linux's order). */
+static struct file *positioned(const struct syscall_args *a, long *err)
+{
+	struct file *f;
+
+	*err = 0;
+	if ((int64_t)a->arg[3] < 0) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	f = sys_fs_file((int)a->arg[0]);
+	if (!f || (f->flags & O_PATH))
+		*err = -EBADF;
+	else if (f->stream)
+		*err = -ESPIPE;
+	return *err ? NULL : f;
+}
+
+long sys_pread64(const struct syscall_args *a)
+{
+	long err;
+	struct file *f = positioned(a, &err);
+
+	if (!f)
+		return err;
+	if (!vfs_file_readable(f))
+		return -EBADF;
+	return transfer(f, a->arg[1], a->arg[2], false, (int64_t)a->arg[3]);
+}
+
+long sys_pwrite64(const struct syscall_args *a)
+{
+	long err;
+	struct file *f = positioned(a, &err);
+
+	if (!f)
+		return err;
+	if (!vfs_file_writable(f))
+		return -EBADF;
+	/* Linux: pwrite on an O_APPEND file appends (the offset is ignored). */
+	return transfer(f, a->arg[1], a->arg[2], true, (int64_t)a->arg[3]);
 }
 
 struct io_vec {
@@ -110,42 +148,84 @@ struct io_vec {
 };
 
 /* Linux checks the whole vector before any transfer: count <= UIO_MAXIOV, no negative
- * length, every buffer inside user space. 0 or -errno. */
+ * length, every buffer inside user space. Returns the total (capped) or -errno. */
 static long check_iov(uint64_t uiov, uint64_t count)
 {
 	struct io_vec v;
+	uint64_t total = 0;
 
 	if (count > UIO_MAXIOV)
 		return -EINVAL;
 	for (uint64_t i = 0; i < count; i++) {
-		if (copy_from_user(&v, uptr(uiov + i * sizeof(v)), sizeof(v)) < 0)
+		if (copy_from_user(&v, sys_fs_uptr(uiov + i * sizeof(v)), sizeof(v)) < 0)
 			return -EFAULT;
 		if ((int64_t)v.len < 0)
 			return -EINVAL;
 		if (!user_range_ok(v.base, v.len))
 			return -EFAULT;
+		total += v.len;
+		if (total > MAX_RW_COUNT)
+			total = MAX_RW_COUNT;
 	}
-	return 0;
+	return (long)total;
 }
 
-/* One transfer over the vector; in = read. The total is capped at MAX_RW_COUNT. */
-static long transfer_iov(unsigned fd, uint64_t uiov, uint64_t count, bool in)
+/* A device gets one gathered write or one read scattered over the vector. */
+static long iov_device(struct file *f, uint64_t uiov, uint64_t count, size_t total, bool write)
+{
+	size_t want = min_size(total, SYS_FS_BOUNCE), got = 0, done = 0;
+	struct io_vec v;
+	long r;
+
+	if (write) {
+		for (uint64_t i = 0; i < count && got < want; i++) {
+			if (copy_from_user(&v, sys_fs_uptr(uiov + i * sizeof(v)), sizeof(v)) < 0)
+				break;
+			size_t n = min_size(v.len, want - got);
+			if (copy_from_user(sys_fs_bounce + got, sys_fs_uptr(v.base), n) < 0) {
+				got += readable_prefix(sys_fs_bounce + got, v.base, n);
+				if (got == 0)
+					return -EFAULT;
+				break;
+			}
+			got += n;
+		}
+		return got ? vfs_write_pos(f, sys_fs_bounce, got) : 0;
+	}
+	r = vfs_read_pos(f, sys_fs_bounce, want);
+	if (r <= 0)
+		return r;
+	for (uint64_t i = 0; i < count && done < (size_t)r; i++) {
+		if (copy_from_user(&v, sys_fs_uptr(uiov + i * sizeof(v)), sizeof(v)) < 0)
+			return done ? (long)done : -EFAULT;
+		size_t n = min_size(v.len, (size_t)r - done);
+		if (copy_to_user(sys_fs_uptr(v.base), sys_fs_bounce + done, n) < 0)
+			return done ? (long)done : -EFAULT;
+		done += n;
+	}
+	return (long)done;
+}
+
+/* One transfer over the vector; off < 0: at the file position. */
+static long transfer_iov(struct file *f, uint64_t uiov, uint64_t count, bool write, int64_t off)
 {
 	struct io_vec v;
 	size_t done = 0;
-	long r = check_iov(uiov, count);
+	long total = check_iov(uiov, count);
 
-	if (r < 0)
-		return r;
-	for (uint64_t i = 0; i < count && done < MAX_RW_COUNT; i++) {
-		if (copy_from_user(&v, uptr(uiov + i * sizeof(v)), sizeof(v)) < 0)
+	if (total < 0)
+		return total;
+	if (total == 0)
+		return 0;
+	if (!cached(f))
+		return iov_device(f, uiov, count, (size_t)total, write);
+	for (uint64_t i = 0; i < count && done < (size_t)total; i++) {
+		if (copy_from_user(&v, sys_fs_uptr(uiov + i * sizeof(v)), sizeof(v)) < 0)
 			return done ? (long)done : -EFAULT;
-		size_t len = min_size(v.len, MAX_RW_COUNT - done);
+		size_t len = min_size(v.len, (size_t)total - done);
 		if (len == 0)
 			continue;
-		if (in && done > 0 && console_readable() == 0)
-			break;
-		r = in ? console_in(v.base, len) : console_out(fd, v.base, len);
+		long r = transfer(f, v.base, len, write, off < 0 ? -1 : off + (int64_t)done);
 		if (r < 0)
 			return done ? (long)done : r;
 		done += (size_t)r;
@@ -155,207 +235,160 @@ static long transfer_iov(unsigned fd, uint64_t uiov, uint64_t count, bool in)
 	return (long)done;
 }
 
+static long vec(const struct syscall_args *a, bool write, bool pos)
+{
+	struct file *f;
+	int64_t off = -1;
+
+	if (pos) {
+		off = (int64_t)a->arg[3];
+		if (off < 0)
+			return -EINVAL;
+	}
+	f = sys_fs_file((int)a->arg[0]);
+	if (!f || !(write ? vfs_file_writable(f) : vfs_file_readable(f)))
+		return -EBADF;
+	if (pos && f->stream)
+		return -ESPIPE;
+	return transfer_iov(f, a->arg[1], a->arg[2], write, off);
+}
+
 long sys_readv(const struct syscall_args *a)
 {
-	unsigned fd = (unsigned)a->arg[0];
-
-	if (!is_console(fd))
-		return -EBADF;
-	return transfer_iov(fd, a->arg[1], a->arg[2], true);
+	return vec(a, false, false);
 }
 
 long sys_writev(const struct syscall_args *a)
 {
-	unsigned fd = (unsigned)a->arg[0];
+	return vec(a, true, false);
+}
 
-	if (!is_console(fd))
+long sys_preadv(const struct syscall_args *a)
+{
+	return vec(a, false, true);
+}
+
+long sys_pwritev(const struct syscall_args *a)
+{
+	return vec(a, true, true);
+}
+
+long sys_lseek(const struct syscall_args *a)
+{
+	struct file *f = sys_fs_file((int)a->arg[0]);
+
+	if (!f || (f->flags & O_PATH))
 		return -EBADF;
-	return transfer_iov(fd, a->arg[1], a->arg[2], false);
-}
-
-/* A tty cannot seek. */
-static long positioned(const struct syscall_args *a)
-{
-	if ((int64_t)a->arg[3] < 0)
-		return -EINVAL;
-	if (!is_console((unsigned)a->arg[0]))
-		return -EBADF;
-	return -ESPIPE;
-}
-
-long sys_pread64(const struct syscall_args *a)
-{
-	return positioned(a);
-}
-
-long sys_pwrite64(const struct syscall_args *a)
-{
-	return positioned(a);
-}
-
-/* struct termios as TCGETS/TCSETS use it (not glibc's, which adds speeds). */
-struct tty_termios {
-	uint32_t iflag, oflag, cflag, lflag;
-	uint8_t line;
-	uint8_t cc[19];
-};
-
-struct tty_winsize {
-	uint16_t row, col, xpixel, ypixel;
-};
-
-/* What Linux sets up for a serial console at 115200 baud: ICRNL|IXON; OPOST|ONLCR;
- * B115200|CS8|CREAD|HUPCL|CLOCAL; ISIG|ICANON|ECHO|ECHOE|ECHOK|ECHOCTL|ECHOKE|IEXTEN; the
- * usual control characters (^C ^\ DEL ^U ^D, VMIN 1, ^Q ^S ^Z, ^R ^O ^W ^V). */
-static struct tty_termios tty_termios = {
-	.iflag = 0002400,
-	.oflag = 0000005,
-	.cflag = 0016262,
-	.lflag = 0105073,
-	.cc = {003, 034, 0177, 025, 004, 0, 1, 0, 021, 023, 032, 0, 022, 017, 027, 026, 0},
-};
-static struct tty_winsize tty_winsize;
-
-#define TCGETS 0x5401
-#define TCSETS 0x5402
-#define TCSETSW 0x5403
-#define TCSETSF 0x5404
-#define TCSBRK 0x5409
-#define TCXONC 0x540a
-#define TCFLSH 0x540b
-#define TIOCSCTTY 0x540e
-#define TIOCGPGRP 0x540f
-#define TIOCSPGRP 0x5410
-#define TIOCOUTQ 0x5411
-#define TIOCGWINSZ 0x5413
-#define TIOCSWINSZ 0x5414
-#define FIONREAD 0x541b
-#define FIONBIO 0x5421
-#define TIOCNOTTY 0x5422
-#define TCSBRKP 0x5425
-#define TIOCGSID 0x5429
-#define FIONCLEX 0x5450
-#define FIOCLEX 0x5451
-#define FIOASYNC 0x5452
-
-static long put_int(uint64_t uaddr, int v)
-{
-	return copy_to_user(uptr(uaddr), &v, sizeof(v)) < 0 ? -EFAULT : 0;
-}
-
-static long get_int(uint64_t uaddr, int *v)
-{
-	return copy_from_user(v, uptr(uaddr), sizeof(*v)) < 0 ? -EFAULT : 0;
+	return vfs_lseek(f, (int64_t)a->arg[1], (int)a->arg[2]);
 }
 
 long sys_ioctl(const struct syscall_args *a)
 {
+	int fd = (int)a->arg[0];
 	uint32_t req = (uint32_t)a->arg[1];
-	uint64_t arg = a->arg[2];
-	struct tty_termios t;
-	struct tty_winsize w;
-	int v;
+	struct file *f = sys_fs_file(fd);
 
-	if (!is_console((unsigned)a->arg[0]))
+	if (!f)
 		return -EBADF;
-	switch (req) {
-	case TCGETS:
-		return copy_to_user(uptr(arg), &tty_termios, sizeof(t)) < 0 ? -EFAULT : 0;
-	case TCSETS:
-	case TCSETSW:
-	case TCSETSF:
-		if (copy_from_user(&t, uptr(arg), sizeof(t)) < 0)
-			return -EFAULT;
-		tty_termios = t;
-		return 0;
-	case TIOCGWINSZ:
-		return copy_to_user(uptr(arg), &tty_winsize, sizeof(w)) < 0 ? -EFAULT : 0;
-	case TIOCSWINSZ:
-		if (copy_from_user(&w, uptr(arg), sizeof(w)) < 0)
-			return -EFAULT;
-		tty_winsize = w;
-		return 0;
-	case TIOCGPGRP:
-	case TIOCGSID:
-		return put_int(arg, 1); /* the program is its own session and group */
-	case TIOCSPGRP:
-		if (get_int(arg, &v) < 0)
-			return -EFAULT;
-		return v < 0 ? -EINVAL : v != 1 ? -ESRCH : 0;
-	case FIONREAD:
-		return put_int(arg, (int)min_size(console_readable(), 0x7fffffff));
-	case TIOCOUTQ:
-		return put_int(arg, 0); /* output is written synchronously */
-	case FIONBIO:
-	case FIOASYNC:
-		return get_int(arg, &v); /* accepted, not applied */
-	case TCFLSH:
-		return arg > 2 ? -EINVAL : 0;
-	case TCSBRK:
-	case TCSBRKP:
-	case TCXONC:
-	case TIOCSCTTY:
-	case TIOCNOTTY:
-	case FIOCLEX:
-	case FIONCLEX:
-		return 0;
+	if (req == FIOCLEX || req == FIONCLEX)
+		return fd_set_cloexec(fd, req == FIOCLEX);
+	return vfs_ioctl(f, req, a->arg[2]);
+}
+
+/* Copy count bytes from in (at *inoff, or its position when inoff is NULL) to out (at
+ * *outoff or its position). Stops at the end of in or a short write. */
+static long splice_files(struct file *in, int64_t *inoff, struct file *out, int64_t *outoff,
+			 size_t count)
+{
+	size_t done = 0;
+
+	count = min_size(count, MAX_RW_COUNT);
+	while (done < count) {
+		size_t n = min_size(count - done, SYS_FS_BOUNCE);
+		long r = inoff ? vfs_read(in, sys_fs_bounce, n, (uint64_t)*inoff)
+			       : vfs_read_pos(in, sys_fs_bounce, n);
+		long w;
+		if (r <= 0)
+			return done ? (long)done : r;
+		w = outoff ? vfs_write(out, sys_fs_bounce, (size_t)r, (uint64_t)*outoff, NULL)
+			   : vfs_write_pos(out, sys_fs_bounce, (size_t)r);
+		if (w < 0)
+			return done ? (long)done : w;
+		if (inoff)
+			*inoff += w;
+		else if (w < r && !in->stream)
+			in->pos -= (uint64_t)(r - w);
+		if (outoff)
+			*outoff += w;
+		done += (size_t)w;
+		if (w < r || (size_t)r < n || !cached(in))
+			break;
 	}
-	return -ENOTTY;
+	return (long)done;
 }
 
-static bool streq(const char *a, const char *b)
+static int get_off(uint64_t uptr, int64_t *v)
 {
-	return strcmp(a, b) == 0;
+	if (copy_from_user(v, sys_fs_uptr(uptr), sizeof(*v)) < 0)
+		return -EFAULT;
+	return *v < 0 ? -EINVAL : 0;
 }
 
-/* readlink of the only symlink there is. Other paths do not exist (a path too long for
- * the buffer cannot be /proc/self/exe either). The result has no NUL and is cut to
- * bufsiz, as in Linux. */
-static long do_readlink(int dirfd, uint64_t upath, uint64_t ubuf, int bufsiz)
+long sys_sendfile(const struct syscall_args *a)
 {
-	char path[32];
-	long n;
-	size_t len;
+	struct file *out = sys_fs_file((int)a->arg[0]), *in = sys_fs_file((int)a->arg[1]);
+	int64_t off;
+	long r;
 
-	if (bufsiz <= 0)
+	if (!in || !out || !vfs_file_readable(in) || !vfs_file_writable(out))
+		return -EBADF;
+	if (out->flags & O_APPEND)
 		return -EINVAL;
-	n = strncpy_from_user(path, uptr(upath), sizeof(path));
-	if (n == -EFAULT)
+	if (S_ISTYPE(in->inode->mode, S_IFDIR))
+		return -EINVAL;
+	if (!a->arg[2])
+		return splice_files(in, NULL, out, NULL, a->arg[3]);
+	if (in->stream)
+		return -ESPIPE;
+	r = get_off(a->arg[2], &off);
+	if (r < 0)
+		return r;
+	r = splice_files(in, &off, out, NULL, a->arg[3]);
+	if (r >= 0 && copy_to_user(sys_fs_uptr(a->arg[2]), &off, sizeof(off)) < 0)
 		return -EFAULT;
-	if (n <= 0)
-		return -ENOENT;
-	if (path[0] != '/' && dirfd != AT_FDCWD)
-		return is_console((unsigned)dirfd) ? -ENOTDIR : -EBADF;
-	/* The working directory is "/". */
-	if (!streq(path, "/proc/self/exe") && !streq(path, "proc/self/exe") &&
-	    !streq(path, "/proc/1/exe") && !streq(path, "proc/1/exe"))
-		return -ENOENT;
-	if (!proc_exe_path)
-		return -ENOENT;
-	len = min_size(strlen(proc_exe_path), (size_t)bufsiz);
-	if (copy_to_user(uptr(ubuf), proc_exe_path, len) < 0)
-		return -EFAULT;
-	return (long)len;
+	return r;
 }
 
-long sys_readlink(const struct syscall_args *a)
+long sys_copy_file_range(const struct syscall_args *a)
 {
-	return do_readlink(AT_FDCWD, a->arg[0], a->arg[1], (int)a->arg[2]);
-}
+	struct file *in = sys_fs_file((int)a->arg[0]), *out = sys_fs_file((int)a->arg[2]);
+	int64_t inoff = 0, outoff = 0;
+	long r;
 
-long sys_readlinkat(const struct syscall_args *a)
-{
-	return do_readlink((int)a->arg[0], a->arg[1], a->arg[2], (int)a->arg[3]);
-}
-
-/* The working directory is always "/": returns the length with the NUL. */
-long sys_getcwd(const struct syscall_args *a)
-{
-	static const char cwd[] = "/";
-
-	if (a->arg[1] < sizeof(cwd))
-		return -ERANGE;
-	if (copy_to_user(uptr(a->arg[0]), cwd, sizeof(cwd)) < 0)
+	if (a->arg[5] != 0)
+		return -EINVAL;
+	if (!in || !out || !vfs_file_readable(in) || !vfs_file_writable(out))
+		return -EBADF;
+	if (out->flags & O_APPEND)
+		return -EBADF;
+	if (S_ISTYPE(in->inode->mode, S_IFDIR) || S_ISTYPE(out->inode->mode, S_IFDIR))
+		return -EISDIR;
+	if (!S_ISTYPE(in->inode->mode, S_IFREG) || !S_ISTYPE(out->inode->mode, S_IFREG))
+		return -EINVAL;
+	if (a->arg[1] && (r = get_off(a->arg[1], &inoff)) < 0)
+		return r;
+	if (a->arg[3] && (r = get_off(a->arg[3], &outoff)) < 0)
+		return r;
+	if (in->inode == out->inode) {
+		uint64_t s = a->arg[1] ? (uint64_t)inoff : in->pos;
+		uint64_t d = a->arg[3] ? (uint64_t)outoff : out->pos, n = a->arg[4];
+		if (s < d + n && d < s + n)
+			return -EINVAL; /* overlapping ranges of one file */
+	}
+	r = splice_files(in, a->arg[1] ? &inoff : NULL, out, a->arg[3] ? &outoff : NULL, a->arg[4]);
+	if (r > 0 && a->arg[1] && copy_to_user(sys_fs_uptr(a->arg[1]), &inoff, 8) < 0)
 		return -EFAULT;
-	return sizeof(cwd);
+	if (r > 0 && a->arg[3] && copy_to_user(sys_fs_uptr(a->arg[3]), &outoff, 8) < 0)
+		return -EFAULT;
+	return r;
 }

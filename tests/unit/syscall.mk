@@ -5,9 +5,14 @@ TRACE_SRCS := kernel/syscall/trace.c kernel/syscall/trace_desc.c kernel/syscall/
 	kernel/syscall/trace_struct.c kernel/syscall/names.c kernel/lib/format.c \
 	kernel/lib/errname.c
 test_trace_SRCS := tests/unit/test_trace.c $(TRACE_SRCS)
-test_sys_SRCS := tests/unit/test_sys.c kernel/syscall/sys_io.c kernel/syscall/sys_info.c \
+test_sys_SRCS := tests/unit/test_sys.c tests/unit/host_mem_fakes.c kernel/syscall/sys_io.c kernel/syscall/sys_info.c \
 	kernel/syscall/sys_proc.c kernel/syscall/sys_rlimit.c kernel/syscall/sys_signal.c \
-	kernel/syscall/sys_time.c
+	kernel/syscall/sys_time.c kernel/syscall/sys_stat.c kernel/syscall/sys_fs_util.c \
+	kernel/syscall/sys_fs_open.c kernel/syscall/sys_fs_path.c kernel/syscall/sys_fs_dir.c \
+	kernel/syscall/sys_fs_attr.c kernel/fs/inode.c kernel/fs/mount.c kernel/fs/namei.c \
+	kernel/fs/pagecache.c kernel/fs/tmpfs.c kernel/fs/file.c kernel/fs/fdtable.c \
+	kernel/fs/devfs.c kernel/fs/fs_init.c
 
 $(BUILD)/unit/test_trace: kernel/syscall/trace.h kernel/syscall/trace_fmt.h kernel/syscall/nr.h
-$(BUILD)/unit/test_sys: kernel/syscall/sys.h
+$(BUILD)/unit/test_sys: kernel/syscall/sys.h kernel/syscall/sys_fs.h kernel/fs/vfs.h kernel/fs/file.h \
+	kernel/fs/namei.h kernel/fs/devfs.h

@@ -7,10 +7,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/errno.h"
 #include "mm/layout.h"
+#include "fs/fs_init.h"
 #include "syscall/sys.h"
 
 /* ---- fakes ---- */
@@ -164,6 +166,14 @@ size_t strlcpy(char *dst, const char *src, size_t size)
 void printk(const char *fmt, ...)
 {
 	(void)fmt;
+}
+
+/* The file system runs for real (fs_init: tmpfs root, devfs, console on fds 0-2) over
+ * host memory (tests/unit/host_mem_fakes.c). */
+static int setup_fs(void **state)
+{
+	fs_init();
+	return 0;
 }
 
 /* ---- helpers ---- */
@@ -351,6 +361,46 @@ static void test_getcwd(void **state)
 	assert_int_equal(call(sys_getcwd, at(0), 2, 0, 0), 2);
 	assert_string_equal(mem(0), "/");
 	assert_int_equal(call(sys_getcwd, 0, 100, 0, 0), -EFAULT);
+}
+
+/* ---- sys_fs_*.c: the handlers over the real VFS (tmpfs root) ---- */
+
+static void test_fs_calls(void **state)
+{
+	long fd, fd2;
+
+	strcpy(mem(0), "/tmp/x");
+	strcpy(mem(16), "data");
+	strcpy(mem(32), "/tmp");
+	fd = call(sys_open, at(0), 0102 /* O_RDWR|O_CREAT */, 0666, 0);
+	assert_true(fd >= 3);
+	assert_int_equal(call(sys_write, fd, at(16), 4, 0), 4);
+	assert_int_equal(call(sys_lseek, fd, 1, 0, 0), 1);
+	assert_int_equal(call(sys_read, fd, at(100), 10, 0), 3);
+	assert_memory_equal(mem(100), "ata", 3);
+	assert_int_equal(call(sys_pread64, fd, at(100), 2, 2), 2);
+	assert_memory_equal(mem(100), "ta", 2);
+	assert_int_equal(call(sys_fstat, fd, at(200), 0, 0), 0);
+	assert_int_equal(*(int64_t *)mem(200 + 48), 4);	       /* st_size */
+	assert_int_equal(*(uint32_t *)mem(200 + 24), 0100644); /* mode & ~022 */
+	fd2 = call(sys_dup, fd, 0, 0, 0);
+	assert_int_equal(fd2, fd + 1);
+	assert_int_equal(call(sys_close, fd, 0, 0, 0), 0);
+	assert_int_equal(call(sys_close, fd, 0, 0, 0), -EBADF);
+	assert_int_equal(call(sys_lseek, fd2, 0, 1, 0), 4); /* the shared position */
+	assert_int_equal(call(sys_close, fd2, 0, 0, 0), 0);
+	assert_int_equal(call(sys_chdir, at(32), 0, 0, 0), 0);
+	assert_int_equal(call(sys_getcwd, at(300), 64, 0, 0), 5);
+	assert_string_equal(mem(300), "/tmp");
+	strcpy(mem(48), "x");
+	assert_int_equal(call(sys_newfstatat, (uint64_t)-100, at(48), at(200), 0), 0);
+	assert_int_equal(call(sys_unlinkat, (uint64_t)-100, at(48), 0, 0), 0);
+	assert_int_equal(call(sys_unlink, at(0), 0, 0, 0), -ENOENT);
+	strcpy(mem(48), "/");
+	assert_int_equal(call(sys_chdir, at(48), 0, 0, 0), 0);
+	assert_int_equal(call(sys_fstat, 1, at(200), 0, 0), 0);
+	assert_int_equal(*(uint32_t *)mem(200 + 24), 020620); /* crw--w---- ttyS0 */
+	assert_int_equal(*(uint64_t *)mem(200 + 40), (4 << 8) | 64);
 }
 
 /* ---- sys_signal.c ---- */
@@ -632,6 +682,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ioctl, reset),
 		cmocka_unit_test_setup(test_readlink, reset),
 		cmocka_unit_test_setup(test_getcwd, reset),
+		cmocka_unit_test_setup(test_fs_calls, reset),
 		cmocka_unit_test_setup(test_sigaction, reset),
 		cmocka_unit_test_setup(test_sigprocmask, reset),
 		cmocka_unit_test_setup(test_rlimits, reset),
@@ -645,5 +696,5 @@ int main(void)
 		cmocka_unit_test_setup(test_sleeps, reset),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup_fs, NULL);
 }

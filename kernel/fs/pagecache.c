@@ -1,0 +1,372 @@
+/* pagecache.c: per-inode page arrays sorted by index (binary search; files are read
+ * and written mostly sequentially, so inserts are mostly appends) and one global LRU
+ * list of reclaimable pages (pagecache.h). A page is owned by exactly one inode's array;
+ * it is on the LRU list unless its file system pins pages. */
+#include <stdbool.h>
+
+#include "core/errno.h"
+#include "core/printk.h"
+#include "fs/pagecache.h"
+#include "lib/string.h"
+#include "mm/direct.h"
+#include "mm/heap.h"
+#include "mm/pmm.h"
+
+#define MAX_FILE_SIZE (1ULL << 44) /* 16 TiB, ext2's limit with 4 KiB blocks */
+
+struct pcpage {
+	struct inode *inode;
+	uint64_t index;
+	void *data;
+	bool dirty;
+	struct pcpage *lru_prev, *lru_next; /* on the LRU list unless pinned */
+};
+
+struct pagecache {
+	struct pcpage **v; /* sorted by index */
+	size_t n, cap;
+};
+
+static struct pcpage *lru_head, *lru_tail; /* head = least recently used */
+static size_t total_pages, lru_pages;
+
+static bool pinned(const struct inode *inode)
+{
+	return inode->sb && inode->sb->pages_pinned;
+}
+
+static void lru_remove(struct pcpage *p)
+{
+	if (pinned(p->inode))
+		return;
+	if (p->lru_prev)
+		p->lru_prev->lru_next = p->lru_next;
+	else
+		lru_head = p->lru_next;
+	if (p->lru_next)
+		p->lru_next->lru_prev = p->lru_prev;
+	else
+		lru_tail = p->lru_prev;
+	p->lru_prev = p->lru_next = NULL;
+	lru_pages--;
+}
+
+static void lru_add_tail(struct pcpage *p)
+{
+	if (pinned(p->inode))
+		return;
+	p->lru_next = NULL;
+	p->lru_prev = lru_tail;
+	if (lru_tail)
+		lru_tail->lru_next = p;
+	else
+		lru_head = p;
+	lru_tail = p;
+	lru_pages++;
+}
+
+static void touch(struct pcpage *p)
+{
+	if (lru_tail != p) {
+		lru_remove(p);
+		lru_add_tail(p);
+	}
+}
+
+/* Position of index in the inode's array: where it is or would be inserted. */
+static size_t find_pos(const struct pagecache *pc, uint64_t index)
+{
+	size_t lo = 0, hi = pc->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (pc->v[mid]->index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static struct pcpage *lookup(struct inode *inode, uint64_t index)
+{
+	struct pagecache *pc = inode->pages;
+	size_t i;
+
+	if (!pc)
+		return NULL;
+	i = find_pos(pc, index);
+	return i < pc->n && pc->v[i]->index == index ? pc->v[i] : NULL;
+}
+
+bool pagecache_cached(struct inode *inode, uint64_t index)
+{
+	return lookup(inode, index) != NULL;
+}
+
+/* Remove page i of its inode's array and free it. */
+static void free_page_at(struct inode *inode, size_t i)
+{
+	struct pagecache *pc = inode->pages;
+	struct pcpage *p = pc->v[i];
+
+	lru_remove(p);
+	memmove(&pc->v[i], &pc->v[i + 1], (pc->n - i - 1) * sizeof(pc->v[0]));
+	pc->n--;
+	if (pinned(inode))
+		inode->blocks -= PAGECACHE_PAGE / 512;
+	pmm_free_page(MM_PHYS(p->data));
+	kfree(p);
+	total_pages--;
+	if (pc->n == 0) {
+		kfree(pc->v);
+		kfree(pc);
+		inode->pages = NULL;
+	}
+}
+
+static int write_page(struct pcpage *p)
+{
+	struct inode *inode = p->inode;
+	int r = 0;
+
+	if (!p->dirty)
+		return 0;
+	if (inode->ops && inode->ops->writepage)
+		r = inode->ops->writepage(inode, p->index, p->data);
+	if (r == 0)
+		p->dirty = false;
+	return r;
+}
+
+size_t pagecache_reclaim(size_t npages)
+{
+	size_t freed = 0, tries = total_pages;
+	struct pcpage *p = lru_head;
+
+	while (p && freed < npages && tries-- > 0) {
+		struct pcpage *next = p->lru_next;
+		if (write_page(p) == 0) {
+			struct inode *inode = p->inode;
+			free_page_at(inode, find_pos(inode->pages, p->index));
+			freed++;
+		} else {
+			touch(p); /* keep it; try the others */
+		}
+		p = next;
+	}
+	return freed;
+}
+
+size_t pagecache_pages(void)
+{
+	return total_pages;
+}
+
+/* Make sure the inode has a page array. */
+static bool pc_ready(struct inode *inode)
+{
+	if (!inode->pages)
+		inode->pages = kzalloc(sizeof(struct pagecache));
+	return inode->pages != NULL;
+}
+
+/* Room for one more page in the inode's array: grow it when full. false when out of
+ * memory. */
+static bool array_room(struct inode *inode)
+{
+	struct pagecache *pc;
+	struct pcpage **v;
+	size_t cap;
+
+	if (!pc_ready(inode))
+		return false;
+	pc = inode->pages;
+	if (pc->n < pc->cap)
+		return true;
+	cap = pc->cap ? pc->cap * 2 : 8;
+	v = kmalloc(cap * sizeof(*v));
+	if (!v)
+		return false;
+	if (pc->n)
+		memcpy(v, pc->v, pc->n * sizeof(*v));
+	kfree(pc->v);
+	pc->v = v;
+	pc->cap = cap;
+	return true;
+}
+
+/* A new page for (inode, index), not yet filled, reclaiming others when memory is short
+ * or when reclaimable pages pass half of RAM (so the cache never starves the program's
+ * own memory, whose allocator does not reclaim). NULL when nothing can be freed. */
+static struct pcpage *new_page(struct inode *inode, uint64_t index)
+{
+	struct pcpage *p = NULL;
+	uint64_t pa = 0;
+	struct pagecache *pc;
+	size_t i;
+
+	if (!pinned(inode) && lru_pages >= pmm_total_pages() / 2)
+		pagecache_reclaim(1);
+	for (int attempt = 0; attempt < 64; attempt++) {
+		if (!p)
+			p = kzalloc(sizeof(*p));
+		if (p && !pa)
+			pa = pmm_alloc_page();
+		/* Reclaiming may free this inode's array: make room after it. */
+		if (p && pa && array_room(inode))
+			break;
+		if (pagecache_reclaim(attempt < 8 ? 1 : 16) == 0)
+			break;
+	}
+	if (!p || !pa || !inode->pages || inode->pages->n == inode->pages->cap)
+		goto fail;
+	pc = inode->pages;
+	p->inode = inode;
+	p->index = index;
+	p->data = MM_VIRT(pa);
+	i = find_pos(pc, index);
+	memmove(&pc->v[i + 1], &pc->v[i], (pc->n - i) * sizeof(pc->v[0]));
+	pc->v[i] = p;
+	pc->n++;
+	total_pages++;
+	if (pinned(inode))
+		inode->blocks += PAGECACHE_PAGE / 512;
+	lru_add_tail(p);
+	return p;
+fail:
+	if (pa)
+		pmm_free_page(pa);
+	kfree(p);
+	if (inode->pages && inode->pages->n == 0) {
+		kfree(inode->pages->v);
+		kfree(inode->pages);
+		inode->pages = NULL;
+	}
+	return NULL;
+}
+
+/* The cached page `index`, read in (fill) or zeroed (!fill) when not cached. */
+static int get_page(struct inode *inode, uint64_t index, bool fill, struct pcpage **out)
+{
+	struct pcpage *p = lookup(inode, index);
+	int r = 0;
+
+	if (p) {
+		touch(p);
+		*out = p;
+		return 0;
+	}
+	p = new_page(inode, index);
+	if (!p)
+		return -ENOMEM;
+	if (fill && inode->ops && inode->ops->readpage)
+		r = inode->ops->readpage(inode, index, p->data);
+	else
+		memset(p->data, 0, PAGECACHE_PAGE);
+	if (r < 0) {
+		free_page_at(inode, find_pos(inode->pages, index));
+		return r;
+	}
+	*out = p;
+	return 0;
+}
+
+long pagecache_read(struct inode *inode, void *buf, size_t n, uint64_t off)
+{
+	size_t done = 0;
+
+	if (off >= inode->size)
+		return 0;
+	if (n > inode->size - off)
+		n = (size_t)(inode->size - off);
+	while (done < n) {
+		uint64_t pos = off + done;
+		size_t in_page = pos % PAGECACHE_PAGE;
+		size_t k = PAGECACHE_PAGE - in_page;
+		struct pcpage *p;
+		int r = get_page(inode, pos / PAGECACHE_PAGE, true, &p);
+		if (r < 0)
+			return done ? (long)done : r;
+		if (k > n - done)
+			k = n - done;
+		memcpy((char *)buf + done, (char *)p->data + in_page, k);
+		done += k;
+	}
+	return (long)done;
+}
+
+long pagecache_write(struct inode *inode, const void *buf, size_t n, uint64_t off)
+{
+	size_t done = 0;
+
+	if (off >= MAX_FILE_SIZE)
+		return n ? -EFBIG : 0;
+	if (n > MAX_FILE_SIZE - off)
+		n = (size_t)(MAX_FILE_SIZE - off);
+	while (done < n) {
+		uint64_t pos = off + done;
+		size_t in_page = pos % PAGECACHE_PAGE;
+		size_t k = PAGECACHE_PAGE - in_page;
+		uint64_t index = pos / PAGECACHE_PAGE;
+		struct pcpage *p;
+		int r;
+
+		if (k > n - done)
+			k = n - done;
+		/* A whole page, or a page wholly past the end, needs no read. */
+		bool whole = k == PAGECACHE_PAGE || index * PAGECACHE_PAGE >= inode->size;
+		r = get_page(inode, index, !whole, &p);
+		if (r < 0) {
+			if (!done)
+				return r;
+			break;
+		}
+		memcpy((char *)p->data + in_page, (const char *)buf + done, k);
+		p->dirty = true;
+		done += k;
+		if (pos + k > inode->size)
+			inode->size = pos + k;
+	}
+	inode->mtime = inode->ctime = vfs_now();
+	vfs_mark_dirty(inode);
+	return (long)done;
+}
+
+int pagecache_writeback(struct inode *inode)
+{
+	int err = 0;
+
+	if (!inode->pages)
+		return 0;
+	for (size_t i = 0; i < inode->pages->n; i++) {
+		int r = write_page(inode->pages->v[i]);
+		if (r < 0 && !err)
+			err = r;
+	}
+	return err;
+}
+
+void pagecache_drop(struct inode *inode, uint64_t from)
+{
+	while (inode->pages) {
+		struct pagecache *pc = inode->pages;
+		if (pc->v[pc->n - 1]->index < from)
+			break;
+		free_page_at(inode, pc->n - 1);
+	}
+}
+
+void pagecache_truncate(struct inode *inode, uint64_t size)
+{
+	uint64_t keep = (size + PAGECACHE_PAGE - 1) / PAGECACHE_PAGE;
+	struct pcpage *p;
+
+	pagecache_drop(inode, keep);
+	if (size % PAGECACHE_PAGE) {
+		p = lookup(inode, size / PAGECACHE_PAGE);
+		if (p)
+			memset((char *)p->data + size % PAGECACHE_PAGE, 0,
+			       PAGECACHE_PAGE - size % PAGECACHE_PAGE);
+	}
+}
