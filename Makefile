@@ -79,7 +79,7 @@ test: unit e2e
 
 LINT_FILES := $(shell find kernel cli include tests/unit tests/guest -name '*.[ch]' 2>/dev/null | sort)
 lint:
-	clang-format --dry-run --Werror $(LINT_FILES)
+	@clang-format --dry-run --Werror $(LINT_FILES) && echo "lint: clang-format clean"
 	sh scripts/lint-extra.sh
 
 format:

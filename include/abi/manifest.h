@@ -24,7 +24,7 @@ struct isle_manifest_header {
 	uint32_t version;
 	uint32_t header_size; /* sizeof(struct isle_manifest_header) */
 	uint32_t flags;
-	uint32_t argc;        /* >= 1 */
+	uint32_t argc; /* >= 1 */
 	uint32_t envc;
 	uint32_t reserved;
 	uint64_t strings_offset;

@@ -133,7 +133,8 @@ uint64_t time_realtime_ns(void)
 		if (!wall_known) {
 			uint64_t s = 0;
 			if (rtc_read(&s) != 0)
-				printk("isle: time: cannot read the RTC, wall clock starts at 1970\n");
+				printk("isle: time: cannot read the RTC, wall clock starts at "
+				       "1970\n");
 			uint64_t mono = time_monotonic_ns();
 			uint64_t wall = s * NS_PER_S;
 			wall_at_boot_ns = wall > mono ? wall - mono : 0;

@@ -24,10 +24,10 @@ struct blkdev_ops {
 };
 
 struct blkdev {
-	char name[16];      /* "vda" */
-	uint64_t sectors;   /* capacity */
+	char name[16];	  /* "vda" */
+	uint64_t sectors; /* capacity */
 	bool read_only;
-	bool flush;         /* the device has a volatile write cache: FLUSH is meaningful */
+	bool flush; /* the device has a volatile write cache: FLUSH is meaningful */
 	const struct blkdev_ops *ops;
 	void *priv;
 };
@@ -37,9 +37,9 @@ struct blkdev {
 #define BLK_FLUSH 2
 
 struct blk_request {
-	int op;            /* BLK_READ, BLK_WRITE, BLK_FLUSH */
+	int op; /* BLK_READ, BLK_WRITE, BLK_FLUSH */
 	uint64_t sector;
-	uint32_t count;    /* sectors; 0 for FLUSH */
+	uint32_t count; /* sectors; 0 for FLUSH */
 	void *buf;
 	/* Set by the driver on completion (interrupt context): status is 0 or -EIO. */
 	volatile int status;

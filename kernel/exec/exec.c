@@ -104,7 +104,8 @@ static int map_segments(const struct elf_info *info, uintptr_t bias)
 
 		if (start < mapped_end) { /* start == mapped_end - PAGE_SIZE: shared page */
 			if ((last_prot | prot) != last_prot) {
-				pr_info("isle: exec: PT_LOAD %u shares page %#lx, protections merged\n",
+				pr_info("isle: exec: PT_LOAD %u shares page %#lx, protections "
+					"merged\n",
 					i, start);
 				r = vm_mprotect(start, PAGE_SIZE, last_prot | prot);
 				if (r < 0)
@@ -223,7 +224,8 @@ int exec_load(const struct exec_args *a, struct exec_result *out)
 	}
 	end = PAGE_ALIGN_UP(info.hi + bias); /* <= USER_TOP (checked placement) */
 	if (end > PROGRAM_TOP - BRK_GAP_MAX) {
-		printk("isle: exec: the program (ending at %#lx) reaches the mmap and stack area above "
+		printk("isle: exec: the program (ending at %#lx) reaches the mmap and stack area "
+		       "above "
 		       "%#lx\n",
 		       end, PROGRAM_TOP - BRK_GAP_MAX);
 		return -ENOEXEC;

@@ -56,7 +56,8 @@ int image_load(struct exec_args *args, uint32_t *flags)
 
 	int r = read_file(ISLE_MANIFEST_PATH, ISLE_MANIFEST_MAX_SIZE, &mdata, &msize);
 	if (r < 0) {
-		printk("isle: the image has no readable %s (error %d): make images with isle build\n",
+		printk("isle: the image has no readable %s (error %d): make images with isle "
+		       "build\n",
 		       ISLE_MANIFEST_PATH, r);
 		return r;
 	}
@@ -65,14 +66,15 @@ int image_load(struct exec_args *args, uint32_t *flags)
 		return r;
 	r = read_file(m.path, PROGRAM_MAX_SIZE, &elf, &elf_size);
 	if (r < 0) {
-		printk("isle: cannot read the program %s named by the manifest (error %d)\n", m.path,
-		       r);
+		printk("isle: cannot read the program %s named by the manifest (error %d)\n",
+		       m.path, r);
 		return r;
 	}
 	struct vfs_path *cwd;
 	r = vfs_lookup(NULL, m.cwd, NAMEI_FOLLOW | NAMEI_DIRECTORY, &cwd);
 	if (r < 0) {
-		printk("isle: the working directory %s is not a directory in the image (error %d)\n",
+		printk("isle: the working directory %s is not a directory in the image (error "
+		       "%d)\n",
 		       m.cwd, r);
 		return r;
 	}

@@ -22,7 +22,8 @@ int manifest_parse(const void *data, size_t size, struct manifest *m)
 	if (memcmp(h->magic, ISLE_MANIFEST_MAGIC, 8) != 0)
 		return bad("bad magic (not written by isle build)");
 	if (h->version > ISLE_MANIFEST_VERSION) {
-		printk("isle: image manifest version %u is newer than this kernel understands (%u): "
+		printk("isle: image manifest version %u is newer than this kernel understands "
+		       "(%u): "
 		       "rebuild the image with this isle, or use a newer kernel\n",
 		       h->version, ISLE_MANIFEST_VERSION);
 		return -EINVAL;

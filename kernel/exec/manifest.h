@@ -9,7 +9,7 @@ struct manifest {
 	const char *path;     /* the program, absolute path in the image */
 	const char *cwd;      /* working directory, absolute */
 	const char *built_by; /* isle version that built the image */
-	uint32_t flags;       /* ISLE_MF_* */
+	uint32_t flags;	      /* ISLE_MF_* */
 	int argc;
 	const char *const *argv;
 	int envc;

@@ -25,8 +25,14 @@ void printk(const char *fmt, ...)
 	va_end(ap);
 }
 
-void *kmalloc(size_t n) { return malloc(n); }
-void kfree(void *p) { free(p); }
+void *kmalloc(size_t n)
+{
+	return malloc(n);
+}
+void kfree(void *p)
+{
+	free(p);
+}
 
 /* Pack strings back to back; returns the size. */
 static size_t pack(char *dst, const char *const *s, int n)
@@ -125,7 +131,10 @@ static void test_bundle(void **state)
 	h.program_offset = ISLE_BUNDLE_ALIGN;
 	h.program_size = 100;
 	memcpy(buf, &h, sizeof(h));
-	memcpy(buf + ISLE_BUNDLE_ALIGN, "\x7f" "ELF", 4);
+	memcpy(buf + ISLE_BUNDLE_ALIGN,
+	       "\x7f"
+	       "ELF",
+	       4);
 
 	struct exec_args a;
 	assert_int_equal(bundle_parse(buf, 2 * ISLE_BUNDLE_ALIGN, &a), 0);

@@ -13,7 +13,7 @@ struct trap_frame {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
 	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
 	uint64_t vector; /* exception/IRQ vector; TRAP_SYSCALL for the syscall instruction */
-	uint64_t error;  /* CPU error code, 0 when the vector has none */
+	uint64_t error;	 /* CPU error code, 0 when the vector has none */
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 #define TRAP_SYSCALL 0x100
@@ -24,13 +24,16 @@ _Static_assert(__builtin_offsetof(struct trap_frame, rip) == 17 * 8, "trap_frame
 _Static_assert(__builtin_offsetof(struct trap_frame, cs) == 18 * 8, "trap_frame.cs");
 _Static_assert(__builtin_offsetof(struct trap_frame, ss) == 21 * 8, "trap_frame.ss");
 
-static inline bool trap_from_user(const struct trap_frame *tf) { return (tf->cs & 3) == 3; }
+static inline bool trap_from_user(const struct trap_frame *tf)
+{
+	return (tf->cs & 3) == 3;
+}
 
 /* CPU features found at boot (arch_cpu_init); read-only afterwards. */
 struct cpu_features {
 	bool nx, smep, smap, umip, xsave, avx, avx512, rdrand, rdseed, fsgsbase;
 	bool x2apic, tsc_deadline, invariant_tsc, hypervisor, pcid;
-	uint64_t xcr0;       /* enabled XSAVE components */
+	uint64_t xcr0;	     /* enabled XSAVE components */
 	uint32_t xsave_size; /* bytes needed for an XSAVE area with xcr0 */
 	char vendor[13];
 };

@@ -49,7 +49,7 @@ static uint64_t gdt[7] __attribute__((aligned(16))) = {
 	0x00cf92000000ffffULL, /* 0x10 kernel data */
 	0x00cff2000000ffffULL, /* 0x18 user data */
 	0x00affa000000ffffULL, /* 0x20 user code */
-	0,                     /* 0x28 TSS (two slots) */
+	0,		       /* 0x28 TSS (two slots) */
 	0,
 };
 static struct idt_entry idt[256] __attribute__((aligned(16)));
@@ -86,8 +86,14 @@ static uint64_t read_cr4(void)
 	return v;
 }
 
-static void write_cr0(uint64_t v) { __asm__ volatile("mov %0, %%cr0" ::"r"(v) : "memory"); }
-static void write_cr4(uint64_t v) { __asm__ volatile("mov %0, %%cr4" ::"r"(v) : "memory"); }
+static void write_cr0(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr0" ::"r"(v) : "memory");
+}
+static void write_cr4(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr4" ::"r"(v) : "memory");
+}
 
 static void xsetbv(uint32_t reg, uint64_t v)
 {
@@ -253,7 +259,7 @@ static void feature_names(const struct cpu_features *f, char *buf, size_t size)
 		const char *name;
 		bool on;
 	} list[] = {
-		{"nx", f->nx},         {"smep", f->smep},     {"smap", f->smap},
+		{"nx", f->nx},	       {"smep", f->smep},     {"smap", f->smap},
 		{"umip", f->umip},     {"xsave", f->xsave},   {"avx", f->avx},
 		{"avx512", f->avx512}, {"rdrand", f->rdrand}, {"rdseed", f->rdseed},
 	};
@@ -262,7 +268,8 @@ static void feature_names(const struct cpu_features *f, char *buf, size_t size)
 	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++) {
 		if (!list[i].on)
 			continue;
-		int n = fmt_snprintf(buf + used, size - used, "%s%s", used ? " " : "", list[i].name);
+		int n = fmt_snprintf(buf + used, size - used, "%s%s", used ? " " : "",
+				     list[i].name);
 		if (n < 0 || (size_t)n >= size - used)
 			break;
 		used += n;

@@ -57,9 +57,18 @@ bool arch_hw_random(uint64_t *out)
 	return false;
 }
 
-void arch_outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
-void arch_outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port)); }
-void arch_outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port)); }
+void arch_outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port));
+}
+void arch_outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port));
+}
+void arch_outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port));
+}
 
 uint8_t arch_inb(uint16_t port)
 {
@@ -82,8 +91,14 @@ uint32_t arch_inl(uint16_t port)
 	return v;
 }
 
-void arch_irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
-void arch_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
+void arch_irq_enable(void)
+{
+	__asm__ volatile("sti" ::: "memory");
+}
+void arch_irq_disable(void)
+{
+	__asm__ volatile("cli" ::: "memory");
+}
 
 unsigned long arch_irq_save(void)
 {
@@ -104,7 +119,10 @@ void arch_wait_for_interrupt(void)
 	__asm__ volatile("sti; hlt; cli" ::: "memory");
 }
 
-void arch_load_root(uint64_t root_pa) { __asm__ volatile("mov %0, %%cr3" ::"r"(root_pa) : "memory"); }
+void arch_load_root(uint64_t root_pa)
+{
+	__asm__ volatile("mov %0, %%cr3" ::"r"(root_pa) : "memory");
+}
 
 uint64_t arch_current_root(void)
 {
@@ -113,7 +131,10 @@ uint64_t arch_current_root(void)
 	return v & ~0xfffUL;
 }
 
-void arch_flush_tlb_page(uintptr_t va) { __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory"); }
+void arch_flush_tlb_page(uintptr_t va)
+{
+	__asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
+}
 
 void arch_flush_tlb_all(void)
 {
@@ -124,8 +145,14 @@ void arch_flush_tlb_all(void)
 	__asm__ volatile("mov %0, %%cr4" ::"r"(cr4) : "memory");
 }
 
-void arch_set_fs_base(uint64_t base) { arch_wrmsr(MSR_FS_BASE, base); }
-uint64_t arch_get_fs_base(void) { return arch_rdmsr(MSR_FS_BASE); }
+void arch_set_fs_base(uint64_t base)
+{
+	arch_wrmsr(MSR_FS_BASE, base);
+}
+uint64_t arch_get_fs_base(void)
+{
+	return arch_rdmsr(MSR_FS_BASE);
+}
 
 void arch_reset(void)
 {

@@ -43,7 +43,10 @@ void paging_early_pool(uint64_t pa, uint64_t size)
 	early_end = PAGE_ALIGN_DOWN(pa + size);
 }
 
-uint64_t paging_early_end(void) { return early_next; }
+uint64_t paging_early_end(void)
+{
+	return early_next;
+}
 
 static uint64_t alloc_table(void)
 {
@@ -59,7 +62,10 @@ static uint64_t alloc_table(void)
 	return pmm_alloc_zeroed_page();
 }
 
-static uint64_t *table(uint64_t entry) { return phys_to_virt(entry & PTE_ADDR); }
+static uint64_t *table(uint64_t entry)
+{
+	return phys_to_virt(entry & PTE_ADDR);
+}
 
 static uint64_t pte_bits(unsigned flags)
 {
@@ -215,7 +221,8 @@ void paging_init(uint64_t max_phys)
 		uint64_t *pd = table(*e);
 		e = &pd[(va >> 21) & 511];
 		if (chunk + 0x200000 <= img_lo || chunk >= img_hi) {
-			*e = chunk | PTE_P | PTE_W | PTE_PS | PTE_G | (cpu_features.nx ? PTE_NX : 0);
+			*e = chunk | PTE_P | PTE_W | PTE_PS | PTE_G |
+			     (cpu_features.nx ? PTE_NX : 0);
 			continue;
 		}
 		if (!(*e & PTE_P))
@@ -224,7 +231,8 @@ void paging_init(uint64_t max_phys)
 		for (int i = 0; i < 512; i++) {
 			uint64_t pa = chunk + (uint64_t)i * PAGE_SIZE;
 			unsigned flags = PG_WRITE;
-			if (pa >= img_lo && pa < img_hi && !image_page_flags(DIRECT_BASE + pa, &flags))
+			if (pa >= img_lo && pa < img_hi &&
+			    !image_page_flags(DIRECT_BASE + pa, &flags))
 				continue;
 			pt[i] = pa | pte_bits(flags);
 		}
@@ -235,4 +243,7 @@ void paging_init(uint64_t max_phys)
 	arch_load_root(kernel_root);
 }
 
-void paging_enable_allocator(void) { pmm_ready = true; }
+void paging_enable_allocator(void)
+{
+	pmm_ready = true;
+}

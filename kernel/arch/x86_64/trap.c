@@ -28,13 +28,27 @@ void trap_handle(struct trap_frame *tf);
 static void (*irq_handlers[256])(struct trap_frame *tf);
 
 static const char *const exception_names[32] = {
-	"divide error",       "debug",          "NMI",
-	"breakpoint",         "overflow",       "bound range exceeded",
-	"invalid opcode",     "device not available", "double fault",
-	"coprocessor overrun", "invalid TSS",   "segment not present",
-	"stack fault",        "general protection", "page fault",
-	"reserved",           "x87 floating point", "alignment check",
-	"machine check",      "SIMD floating point", "virtualization",
+	"divide error",
+	"debug",
+	"NMI",
+	"breakpoint",
+	"overflow",
+	"bound range exceeded",
+	"invalid opcode",
+	"device not available",
+	"double fault",
+	"coprocessor overrun",
+	"invalid TSS",
+	"segment not present",
+	"stack fault",
+	"general protection",
+	"page fault",
+	"reserved",
+	"x87 floating point",
+	"alignment check",
+	"machine check",
+	"SIMD floating point",
+	"virtualization",
 	"control protection",
 };
 
@@ -64,9 +78,11 @@ static void dump_regs(const struct trap_frame *tf)
 
 static void describe_pf(uint64_t err, char *buf, size_t size)
 {
-	fmt_snprintf(buf, size, "%s, %s, %s mode", err & 16 ? "instruction fetch" :
-		     err & 2 ? "write" : "read", err & 1 ? "protection violation" : "not present",
-		     err & 4 ? "user" : "kernel");
+	fmt_snprintf(buf, size, "%s, %s, %s mode",
+		     err & 16  ? "instruction fetch"
+		     : err & 2 ? "write"
+			       : "read",
+		     err & 1 ? "protection violation" : "not present", err & 4 ? "user" : "kernel");
 }
 
 /* ---- kernel faults ---- */
