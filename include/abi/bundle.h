@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #define ISLE_BUNDLE_MAGIC "ISLEBNDL" /* 8 bytes, no NUL stored */
-#define ISLE_BUNDLE_VERSION 1
+#define ISLE_BUNDLE_VERSION 2 /* 2: adds flags */
 #define ISLE_BUNDLE_ALIGN 4096 /* program_offset is a multiple of this */
 
 /* Limits checked by both sides (the CLI refuses, the kernel re-checks). */
@@ -29,6 +29,16 @@ struct isle_bundle_header {
 	uint64_t strings_size;
 	uint64_t program_offset;
 	uint64_t program_size;
+	uint32_t flags; /* ISLE_BUNDLE_* */
+	uint32_t reserved;
 };
+
+/* flags. With ISLE_BUNDLE_OVERRIDES the bundle carries no program (program_offset and
+ * program_size are 0, the path string is empty): the program comes from the disk image's
+ * manifest, and the bundle only overrides it for this run: envp entries replace the
+ * manifest's entry with the same KEY (or are added), and with ISLE_BUNDLE_REPLACE_ARGS
+ * argv[1..] replaces the manifest's arguments (argv[0] stays the manifest's). */
+#define ISLE_BUNDLE_OVERRIDES 0x1
+#define ISLE_BUNDLE_REPLACE_ARGS 0x2
 
 #endif

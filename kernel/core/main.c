@@ -15,6 +15,7 @@
 #include "drivers/console.h"
 #include "drivers/platform.h"
 #include "drivers/virtio/virtio.h"
+#include "abi/bundle.h"
 #include "abi/manifest.h"
 #include "drivers/blkdev.h"
 #include "exec/bundle.h"
@@ -119,10 +120,18 @@ static void selftest(void)
 }
 
 /* The root file system: ext2 on the first disk when the program comes from an image
- * (no boot bundle); with a bundle, fs_init makes a tmpfs root. */
+ * (no boot bundle, or one with overrides only); with a program in the bundle, fs_init
+ * makes a tmpfs root. */
+static bool module_is_overrides(void)
+{
+	const struct isle_bundle_header *h = phys_to_virt(boot.module_pa);
+	return boot.module_size >= sizeof(*h) && !memcmp(h->magic, ISLE_BUNDLE_MAGIC, 8) &&
+	       h->version == ISLE_BUNDLE_VERSION && (h->flags & ISLE_BUNDLE_OVERRIDES);
+}
+
 static void root_init(void)
 {
-	if (boot.module_size)
+	if (boot.module_size && !module_is_overrides())
 		return;
 	struct blkdev *disk = blkdev_get(0);
 	if (!disk) {
@@ -142,12 +151,18 @@ static void start_program(void)
 {
 	struct exec_args args;
 	struct exec_result res;
-	uint32_t flags = 0;
-	if (boot.module_size) {
-		if (bundle_parse(phys_to_virt(boot.module_pa), boot.module_size, &args) < 0)
-			program_exit(ISLE_EXIT_CANNOT_RUN, "no program");
-	} else if (image_load(&args, &flags) < 0) {
-		program_exit(ISLE_EXIT_CANNOT_RUN, "cannot execute");
+	uint32_t flags = 0, bflags = 0;
+	struct exec_args over;
+	if (boot.module_size &&
+	    bundle_parse_flags(phys_to_virt(boot.module_pa), boot.module_size, &args, &bflags) < 0)
+		program_exit(ISLE_EXIT_CANNOT_RUN, "no program");
+	if (!boot.module_size || (bflags & ISLE_BUNDLE_OVERRIDES)) {
+		over = args;
+		if (image_load(&args, &flags) < 0)
+			program_exit(ISLE_EXIT_CANNOT_RUN, "cannot execute");
+		if ((bflags & ISLE_BUNDLE_OVERRIDES) &&
+		    bundle_apply_overrides(&args, &over, bflags & ISLE_BUNDLE_REPLACE_ARGS) < 0)
+			program_exit(ISLE_EXIT_OOM, "out of memory");
 	}
 	if (flags & ISLE_MF_EXEC_PROTECTION)
 		printk("isle: ExecProtection is not enforced yet by this kernel\n");

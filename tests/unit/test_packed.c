@@ -158,12 +158,69 @@ static void test_bundle(void **state)
 	free(buf);
 }
 
+static void test_overrides(void **state)
+{
+	(void)state;
+	static const char *const s[] = {"", "", "new1", "new2", "B=override", "C=added"};
+	char *buf = calloc(1, 1024);
+	struct isle_bundle_header h = {0};
+	memcpy(h.magic, ISLE_BUNDLE_MAGIC, 8);
+	h.version = ISLE_BUNDLE_VERSION;
+	h.header_size = sizeof(h);
+	h.argc = 3;
+	h.envc = 2;
+	h.strings_offset = sizeof(h);
+	h.strings_size = pack(buf + sizeof(h), s, 6);
+	h.flags = ISLE_BUNDLE_OVERRIDES | ISLE_BUNDLE_REPLACE_ARGS;
+	memcpy(buf, &h, sizeof(h));
+
+	struct exec_args over, a;
+	uint32_t flags;
+	assert_int_equal(bundle_parse_flags(buf, 1024, &over, &flags), 0);
+	assert_int_equal(flags, ISLE_BUNDLE_OVERRIDES | ISLE_BUNDLE_REPLACE_ARGS);
+	assert_null(over.elf);
+	/* Without an image to override, a plain bundle_parse refuses it. */
+	assert_int_equal(bundle_parse(buf, 1024, &a), -EINVAL);
+
+	static const char *const argv[] = {"/app", "old"};
+	static const char *const envp[] = {"A=1", "B=2", "BB=3"};
+	a = (struct exec_args){.argc = 2, .argv = argv, .envc = 3, .envp = envp};
+	assert_int_equal(bundle_apply_overrides(&a, &over, true), 0);
+	assert_int_equal(a.argc, 3);
+	assert_string_equal(a.argv[0], "/app");
+	assert_string_equal(a.argv[1], "new1");
+	assert_string_equal(a.argv[2], "new2");
+	assert_int_equal(a.envc, 4);
+	assert_string_equal(a.envp[0], "A=1");
+	assert_string_equal(a.envp[1], "BB=3"); /* BB is not B */
+	assert_string_equal(a.envp[2], "B=override");
+	assert_string_equal(a.envp[3], "C=added");
+	kfree((void *)a.argv);
+	kfree((void *)a.envp);
+
+	/* Without REPLACE_ARGS the manifest's arguments stay. */
+	a = (struct exec_args){.argc = 2, .argv = argv, .envc = 3, .envp = envp};
+	assert_int_equal(bundle_apply_overrides(&a, &over, false), 0);
+	assert_ptr_equal(a.argv, argv);
+	kfree((void *)a.envp);
+	kfree((void *)(over.argv - 1));
+
+	/* An overrides bundle must not carry a program; unknown flags are refused. */
+	((struct isle_bundle_header *)buf)->program_size = 8;
+	assert_int_equal(bundle_parse_flags(buf, 1024, &over, &flags), -EINVAL);
+	((struct isle_bundle_header *)buf)->program_size = 0;
+	((struct isle_bundle_header *)buf)->flags = 0x80;
+	assert_int_equal(bundle_parse_flags(buf, 1024, &over, &flags), -EINVAL);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_manifest_good),
 		cmocka_unit_test(test_manifest_bad),
 		cmocka_unit_test(test_bundle),
+		cmocka_unit_test(test_overrides),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
