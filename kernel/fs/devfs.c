@@ -2,6 +2,7 @@
  * devices carry the tty state that used to live in the console syscalls: termios and the
  * window size are stored and reported back but not applied (the console driver neither
  * echoes nor edits lines); the window size is 0x0, as a Linux serial console reports. */
+#include "drivers/tty_ioctl.h"
 #include "core/errno.h"
 #include "core/random.h"
 #include "drivers/console.h"
@@ -83,26 +84,6 @@ static struct tty_termios tty_termios = {
 	.cc = {003, 034, 0177, 025, 004, 0, 1, 0, 021, 023, 032, 0, 022, 017, 027, 026, 0},
 };
 static struct tty_winsize tty_winsize;
-
-#define TCGETS 0x5401
-#define TCSETS 0x5402
-#define TCSETSW 0x5403
-#define TCSETSF 0x5404
-#define TCSBRK 0x5409
-#define TCXONC 0x540a
-#define TCFLSH 0x540b
-#define TIOCSCTTY 0x540e
-#define TIOCGPGRP 0x540f
-#define TIOCSPGRP 0x5410
-#define TIOCOUTQ 0x5411
-#define TIOCGWINSZ 0x5413
-#define TIOCSWINSZ 0x5414
-#define FIONREAD 0x541b
-#define FIONBIO 0x5421
-#define TIOCNOTTY 0x5422
-#define TCSBRKP 0x5425
-#define TIOCGSID 0x5429
-#define FIOASYNC 0x5452
 
 static void *uptr(uint64_t v)
 {

@@ -4,12 +4,11 @@
 #include "core/errno.h"
 #include "fs/devfs.h"
 #include "fs/file.h"
+#include "drivers/tty_ioctl.h"
 #include "fs/pagecache.h"
 #include "lib/string.h"
 #include "mm/heap.h"
 #include "mm/uaccess.h"
-
-#define FIONREAD 0x541b
 
 static bool is_type(const struct inode *inode, uint32_t type)
 {

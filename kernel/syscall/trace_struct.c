@@ -1,6 +1,7 @@
 /* trace_struct.c: structures in the trace, abbreviated as strace abbreviates them. Each
  * reads the Linux x86-64 layout through trace_read and prints the address instead when
  * that fails (NULL for 0). */
+#include "drivers/tty_ioctl.h"
 #include "syscall/trace_fmt.h"
 
 /* Reads size bytes at uaddr into dst; prints NULL / the address and returns false when
@@ -386,28 +387,6 @@ static void put_termios(struct trace_line *t, const uint32_t *f)
 	trace_puts(t, ", ...}");
 }
 
-#define TCGETS 0x5401
-#define TCSETS 0x5402
-#define TCSETSW 0x5403
-#define TCSETSF 0x5404
-#define TCSBRK 0x5409
-#define TCXONC 0x540a
-#define TCFLSH 0x540b
-#define TIOCSCTTY 0x540e
-#define TIOCGPGRP 0x540f
-#define TIOCSPGRP 0x5410
-#define TIOCOUTQ 0x5411
-#define TIOCGWINSZ 0x5413
-#define TIOCSWINSZ 0x5414
-#define FIONREAD 0x541b
-#define FIONBIO 0x5421
-#define TIOCNOTTY 0x5422
-#define TCSBRKP 0x5425
-#define TIOCGSID 0x5429
-#define FIONCLEX 0x5450
-#define FIOCLEX 0x5451
-#define FIOASYNC 0x5452
-#define TIOCGPTN 0x80045430
 #define TIOCSPTLCK 0x40045431
 
 enum trace_ioctl_dir trace_ioctl_dir(uint64_t req)
