@@ -35,9 +35,11 @@
 /* Everything one build holds, released by build_free(). */
 struct build {
 	struct build_options opts;
-	struct config config;
-	char *program_host;  /* host path of the program */
-	char *program_image; /* its canonical path in the image */
+	struct config config;	  /* owned: loaded by build() (build_main) */
+	const struct config *cfg; /* the config in use: &config, or the caller's */
+	bool bare_env, quiet;	  /* struct build_request */
+	char *program_host;	  /* host path of the program */
+	char *program_image;	  /* its canonical path in the image */
 	struct program prog;
 	struct strvec argv, envp;
 	void *manifest;
@@ -86,9 +88,9 @@ static int choose_program(struct build *b)
 
 	if (given) {
 		b->program_host = util_xstrdup(given);
-	} else if (b->config.program) {
-		given = b->config.program;
-		b->program_host = imgpath_host(b->config.dir, given);
+	} else if (b->cfg->program) {
+		given = b->cfg->program;
+		b->program_host = imgpath_host(b->cfg->dir, given);
 		if (imgpath_clean(given, &b->program_image, &abs) == 0 && abs) {
 			free(b->program_image);
 			b->program_image = NULL;
@@ -106,7 +108,7 @@ static int choose_program(struct build *b)
 
 static int make_manifest(struct build *b)
 {
-	const struct config *c = &b->config;
+	const struct config *c = b->cfg;
 	const struct strvec *args = b->opts.has_args ? &b->opts.args : &c->args;
 	const char *cwd = c->cwd ? c->cwd : "/";
 	struct manifest_input in;
@@ -119,11 +121,13 @@ static int make_manifest(struct build *b)
 		env_set(&b->envp, c->env.v[i]);
 	for (size_t i = 0; i < b->opts.env.n; i++)
 		env_set(&b->envp, b->opts.env.v[i]);
-	env_default(&b->envp, BUILD_DEFAULT_PATH);
-	env_default(&b->envp, "HOME=/");
-	if (!env_has(&b->envp, "PWD"))
-		strvec_pushf(&b->envp, "PWD=%s", cwd);
-	env_default(&b->envp, "USER=root");
+	if (!b->bare_env) {
+		env_default(&b->envp, BUILD_DEFAULT_PATH);
+		env_default(&b->envp, "HOME=/");
+		if (!env_has(&b->envp, "PWD"))
+			strvec_pushf(&b->envp, "PWD=%s", cwd);
+		env_default(&b->envp, "USER=root");
+	}
 
 	in = (struct manifest_input){
 		.program = b->program_image,
@@ -182,13 +186,13 @@ static int stage(struct build *b)
 {
 	const char *dir = getenv("TMPDIR");
 	struct stage_plan plan = {
-		.config = &b->config,
+		.config = b->cfg,
 		.program_image = b->program_image,
 		.program = b->prog.data,
 		.program_size = b->prog.size,
 		.manifest = b->manifest,
 		.manifest_size = b->manifest_size,
-		.cwd = b->config.cwd ? b->config.cwd : "/",
+		.cwd = b->cfg->cwd ? b->cfg->cwd : "/",
 	};
 	int r;
 
@@ -218,13 +222,12 @@ static int choose_size(struct build *b, uint64_t *size)
 		util_err("cannot measure the staging tree %s: %s", b->staging, strerror(errno));
 		return ISLE_EXIT_CANNOT_RUN;
 	}
-	if (b->config.volume_size) {
-		s = (b->config.volume_size + E2FS_BLOCK_SIZE - 1) &
-		    ~(uint64_t)(E2FS_BLOCK_SIZE - 1);
+	if (b->cfg->volume_size) {
+		s = (b->cfg->volume_size + E2FS_BLOCK_SIZE - 1) & ~(uint64_t)(E2FS_BLOCK_SIZE - 1);
 		if (content > s) {
 			util_err("%s: BaseVolumeSz: image content is %llu MiB but BaseVolumeSz is "
 				 "%llu MiB",
-				 b->config.name, (unsigned long long)((content + MIB - 1) / MIB),
+				 b->cfg->name, (unsigned long long)((content + MIB - 1) / MIB),
 				 (unsigned long long)(s / MIB));
 			return ISLE_EXIT_USAGE;
 		}
@@ -261,11 +264,11 @@ static int write_image(struct build *b, uint64_t size)
 	if (interrupt_pending())
 		return interrupted();
 	if (r) {
-		if (b->config.volume_size)
+		if (b->cfg->volume_size)
 			util_err("%s: BaseVolumeSz %llu MiB may be too small for the content plus "
 				 "the filesystem's own metadata",
-				 b->config.name, (unsigned long long)(size / MIB));
-		return b->config.volume_size ? ISLE_EXIT_USAGE : ISLE_EXIT_CANNOT_RUN;
+				 b->cfg->name, (unsigned long long)(size / MIB));
+		return b->cfg->volume_size ? ISLE_EXIT_USAGE : ISLE_EXIT_CANNOT_RUN;
 	}
 	if (rename(b->tmp_image, b->output) < 0) {
 		util_err("cannot rename %s to %s: %s", b->tmp_image, b->output, strerror(errno));
@@ -276,11 +279,32 @@ static int write_image(struct build *b, uint64_t size)
 	return 0;
 }
 
-static int build(struct build *b)
+/* Everything after the config is loaded (b->cfg set). */
+static int build_with_config(struct build *b)
 {
 	uint64_t size = 0;
 	int status;
 
+	status = choose_program(b);
+	if (!status)
+		status = make_manifest(b);
+	if (!status)
+		status = choose_output(b);
+	if (status)
+		return status;
+	status = stage(b);
+	if (!status)
+		status = choose_size(b, &size);
+	if (!status)
+		status = write_image(b, size);
+	if (!status && !b->quiet)
+		printf("%s: %llu MiB ext2 image, program %s\n", b->output,
+		       (unsigned long long)(size / MIB), b->program_image);
+	return status;
+}
+
+static int build(struct build *b)
+{
 	if (b->opts.config) {
 		if (config_load(b->opts.config, &b->config))
 			return ISLE_EXIT_USAGE;
@@ -289,22 +313,30 @@ static int build(struct build *b)
 		b->config.name = util_xstrdup("(no config)");
 		b->config.dir = util_xstrdup(".");
 	}
-	status = choose_program(b);
-	if (!status)
-		status = make_manifest(b);
-	if (!status)
-		status = choose_output(b);
-	if (status)
-		return status;
+	b->cfg = &b->config;
 	interrupt_install();
-	status = stage(b);
-	if (!status)
-		status = choose_size(b, &size);
-	if (!status)
-		status = write_image(b, size);
-	if (!status)
-		printf("%s: %llu MiB ext2 image, program %s\n", b->output,
-		       (unsigned long long)(size / MIB), b->program_image);
+	return build_with_config(b);
+}
+
+int build_image(const struct build_request *r)
+{
+	struct config none;
+	struct build b;
+	int status;
+
+	memset(&b, 0, sizeof(b));
+	config_init(&b.config); /* unused: freed empty */
+	config_init(&none);
+	none.name = util_xstrdup("(no config)");
+	none.dir = util_xstrdup(".");
+	b.cfg = r->config ? r->config : &none;
+	b.opts.program = r->program;
+	b.opts.output = r->output;
+	b.bare_env = r->bare_env;
+	b.quiet = r->quiet;
+	status = build_with_config(&b);
+	build_free(&b);
+	config_free(&none);
 	return status;
 }
 

@@ -1,7 +1,9 @@
-/* bundle.c: write the boot bundle: header | strings | padding | program ELF. */
+/* bundle.c: write the boot bundle: header | strings | padding | program ELF (no program in
+ * an overrides bundle, which only carries argv and envp for a disk image's program). */
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,11 @@ int bundle_check(const struct bundle_input *in, char *why, size_t whylen)
 
 	if (in->argc < 1) {
 		snprintf(why, whylen, "the program needs an argv[0]");
+		return -EINVAL;
+	}
+	if ((in->flags & ~(uint32_t)(ISLE_BUNDLE_OVERRIDES | ISLE_BUNDLE_REPLACE_ARGS)) ||
+	    ((in->flags & ISLE_BUNDLE_OVERRIDES) && in->program_size)) {
+		snprintf(why, whylen, "bad boot bundle flags 0x%x", (unsigned)in->flags);
 		return -EINVAL;
 	}
 	if (in->argc > ISLE_BUNDLE_MAX_STRINGS || in->envc > ISLE_BUNDLE_MAX_STRINGS ||
@@ -85,7 +92,8 @@ int bundle_write(int fd, const struct bundle_input *in)
 	struct isle_bundle_header h;
 	uint64_t ssize = strings_size(in);
 	uint64_t soff = sizeof(h);
-	uint64_t poff = (soff + ssize + ISLE_BUNDLE_ALIGN - 1) & ~(uint64_t)(ISLE_BUNDLE_ALIGN - 1);
+	uint64_t end = (soff + ssize + ISLE_BUNDLE_ALIGN - 1) & ~(uint64_t)(ISLE_BUNDLE_ALIGN - 1);
+	bool overrides = in->flags & ISLE_BUNDLE_OVERRIDES;
 	char *head, *p;
 	int r;
 
@@ -97,12 +105,13 @@ int bundle_write(int fd, const struct bundle_input *in)
 	h.envc = htole32((uint32_t)in->envc);
 	h.strings_offset = htole64(soff);
 	h.strings_size = htole64(ssize);
-	h.program_offset = htole64(poff);
-	h.program_size = htole64(in->program_size);
+	h.program_offset = htole64(overrides ? 0 : end);
+	h.program_size = htole64(overrides ? 0 : in->program_size);
+	h.flags = htole32(in->flags);
 
 	/* Everything before the program is small (bundle_check bounds it): build it in one
 	 * zeroed buffer so the padding is written with it. */
-	head = calloc(1, poff);
+	head = calloc(1, end);
 	if (!head)
 		return -ENOMEM;
 	memcpy(head, &h, sizeof(h));
@@ -111,11 +120,11 @@ int bundle_write(int fd, const struct bundle_input *in)
 		p = put_string(p, in->argv[i]);
 	for (size_t i = 0; i < in->envc; i++)
 		p = put_string(p, in->envp[i]);
-	r = write_all(fd, head, poff);
+	r = write_all(fd, head, end);
 	free(head);
 	if (r)
 		return r;
-	if (in->program_size)
+	if (!overrides && in->program_size)
 		r = write_all(fd, in->program, in->program_size);
 	return r;
 }

@@ -14,18 +14,22 @@ struct bundle_input {
 	size_t envc;
 	const void *program; /* the ELF file's bytes (may be NULL when program_size is 0) */
 	uint64_t program_size;
+	uint32_t flags; /* ISLE_BUNDLE_*: with ISLE_BUNDLE_OVERRIDES, guest_path is "" and
+			 * there is no program (program_size 0): see include/abi/bundle.h */
 };
 
 /* Returns a new string: "/" + the last component of the host path program. */
 char *bundle_guest_path(const char *program);
 
-/* Checks the ABI limits (ISLE_BUNDLE_MAX_STRINGS, ISLE_BUNDLE_MAX_STRINGS_SIZE, argc >= 1).
- * Returns 0, or -E2BIG / -EINVAL with a one-line reason in why. */
+/* Checks the ABI limits (ISLE_BUNDLE_MAX_STRINGS, ISLE_BUNDLE_MAX_STRINGS_SIZE, argc >= 1)
+ * and that an overrides bundle carries no program and only known flags. Returns 0, or
+ * -E2BIG / -EINVAL with a one-line reason in why. */
 int bundle_check(const struct bundle_input *in, char *why, size_t whylen);
 
 /* Writes the whole bundle to fd from its current offset (normally an empty file):
- * header, strings, zero padding to ISLE_BUNDLE_ALIGN, program. The input must have passed
- * bundle_check(). Returns 0 or a negative errno from write(). */
+ * header (with in->flags), strings, zero padding to ISLE_BUNDLE_ALIGN, program. An
+ * overrides bundle has program_offset and program_size 0 and ends after its strings. The input must
+ * have passed bundle_check(). Returns 0 or a negative errno from write(). */
 int bundle_write(int fd, const struct bundle_input *in);
 
 /* Creates a private (0600) temporary file "isle-bundle-XXXXXX" in $TMPDIR, or /tmp when

@@ -72,7 +72,8 @@ static void push_disk(const struct qemu_config *c, struct strvec *argv)
 		strvec_push(argv, "virtio-mmio.force-legacy=false");
 	}
 	strvec_push(argv, "-drive");
-	strvec_pushf(argv, "file=%s,format=raw,if=none,id=root", file);
+	strvec_pushf(argv, "file=%s,format=raw,if=none,id=root%s", file,
+		     c->snapshot ? ",snapshot=on" : "");
 	strvec_push(argv, "-device");
 	strvec_push(argv, c->machine == QEMU_MACHINE_MICROVM
 				  ? "virtio-blk-device,drive=root"

@@ -24,6 +24,7 @@ struct qemu_config {
 	const char *kernel;
 	const char *initrd; /* the boot bundle, or NULL (booting from disk) */
 	const char *disk;   /* a raw disk image attached as virtio-blk "root", or NULL */
+	bool snapshot;	    /* the disk with snapshot=on: guest writes never reach the file */
 	const char *append; /* kernel options, may be "" */
 };
 

@@ -1,8 +1,11 @@
-/* run.c: `isle run`, in order: options, program check, kernel, accelerator, boot bundle
- * in a private temporary file, QEMU command line, then --dry-run output or the VM. An
- * image (made by isle build) is attached as a disk instead, with no boot bundle. The
- * temporary file is removed on every path out of here; SIGINT/SIGTERM/SIGHUP are blocked
- * from before it exists (vm.c reads them), so an interrupt cannot skip that. */
+/* run.c: `isle run`, in order: options, program check, kernel, accelerator, boot module
+ * and disk, QEMU command line, then --dry-run output or the VM. Three targets
+ * (runconfig.h): a PROGRAM is built into a cached image (cache.h) booted with
+ * snapshot=on, an IMAGE is booted as it is, and with --bundle a PROGRAM travels in the
+ * boot bundle with no disk. The image's argv and environment are overridden by an
+ * overrides-only boot bundle when the command line (or config) gives any. The bundle is
+ * a private temporary file, removed on every path out of here; SIGINT/SIGTERM/SIGHUP are
+ * blocked from before it exists (vm.c reads them), so an interrupt cannot skip that. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,7 +15,9 @@
 #include <unistd.h>
 
 #include "abi/exit.h"
+#include "abi/bundle.h"
 #include "bundle.h"
+#include "cache.h"
 #include "config.h"
 #include "e2fs.h"
 #include "program.h"
@@ -69,8 +74,10 @@ static void print_command(char *const *argv)
 	fflush(stdout);
 }
 
-/* Writes the bundle for o and prog into a new temporary file, whose path goes to *path.
- * Returns 0 or an exit status (message printed). */
+/* Writes a boot bundle into a new temporary file, whose path goes to *path: with prog,
+ * the program itself and its argv ([PROGRAM as typed, ARGS...]) and envp; without, an
+ * overrides bundle for a disk image's program (argv[0] and the path empty: the image's
+ * stay). Returns 0 or an exit status (message printed). */
 static int make_bundle(const struct run_options *o, const struct program *prog, char **path)
 {
 	struct strvec args = {0};
@@ -79,18 +86,21 @@ static int make_bundle(const struct run_options *o, const struct program *prog, 
 	int fd, r, status = ISLE_EXIT_CANNOT_RUN;
 
 	*path = NULL;
-	strvec_push(&args, o->program);
+	strvec_push(&args, prog ? o->program : "");
 	for (int i = 0; i < o->nargs; i++)
 		strvec_push(&args, o->args[i]);
 	in = (struct bundle_input){
-		.guest_path = bundle_guest_path(o->program),
+		.guest_path = prog ? bundle_guest_path(o->program) : util_xstrdup(""),
 		.argv = args.v,
 		.argc = args.n,
 		.envp = o->env.v,
 		.envc = o->env.n,
-		.program = prog->data,
-		.program_size = prog->size,
+		.program = prog ? prog->data : NULL,
+		.program_size = prog ? prog->size : 0,
 	};
+	if (!prog)
+		in.flags = ISLE_BUNDLE_OVERRIDES |
+			   (o->nargs || o->args_set ? ISLE_BUNDLE_REPLACE_ARGS : 0);
 	if (bundle_check(&in, why, sizeof(why))) {
 		util_err("%s", why);
 		goto out;
@@ -119,10 +129,11 @@ out:
 	return status;
 }
 
-/* The program travels in guest RAM (the boot bundle) and stays there while it runs, and
- * its segments are copied out of it, so the guest needs about twice the program's size
- * plus RUN_MIN_MEMORY. Refusing here beats QEMU's "initrd is too large" or a kernel out
- * of memory at load time. */
+/* With --bundle the program travels in guest RAM (the boot bundle) and stays there while
+ * it runs, and its segments are copied out of it, so the guest needs about twice the
+ * program's size plus RUN_MIN_MEMORY. Refusing here beats QEMU's "initrd is too large"
+ * or a kernel out of memory at load time. (From an image, the kernel reads the program
+ * through its page cache, which can evict.) */
 static int check_memory_fits(const struct run_options *o, const struct program *prog)
 {
 	uint64_t need =
@@ -137,38 +148,59 @@ static int check_memory_fits(const struct run_options *o, const struct program *
 	return ISLE_EXIT_USAGE;
 }
 
-/* An image carries its own argv and environment (the manifest); changing them at run
- * time needs a mechanism the kernel does not have yet. */
-static int check_image_options(const struct run_options *o)
+/* The boot module and the disk for target t: *bundle (a temporary file, or NULL) and
+ * *disk (NULL, o->program, or a cached image: *owned_disk). Returns 0 or an exit status. */
+static int prepare(const struct run_options *o, const struct config *c, enum run_target t,
+		   struct program *prog, char **bundle, char **owned_disk, const char **disk)
 {
-	if (!o->env.n && !o->nargs)
+	bool overrides = o->nargs || o->args_set || o->env.n;
+	int status;
+
+	if (t == RUN_TARGET_BUNDLE) {
+		status = make_bundle(o, prog, bundle);
+		program_unload(prog); /* the bundle has its own copy now */
+		return status;
+	}
+	if (overrides) {
+		status = make_bundle(o, NULL, bundle);
+		if (status)
+			return status;
+	}
+	if (t == RUN_TARGET_IMAGE) {
+		*disk = o->program;
 		return 0;
-	util_err("%s is an image: %s not supported yet for images; set %s in the config and "
-		 "rebuild it with isle build",
-		 o->program, o->env.n ? "-e is" : "program arguments are",
-		 o->env.n ? "Env" : "Args");
-	return ISLE_EXIT_USAGE;
+	}
+	struct cache_input in = {
+		.program = o->program,
+		.program_data = prog->data,
+		.program_size = prog->size,
+		.config_path = o->config,
+		.config = o->config ? c : NULL,
+	};
+
+	status = cache_image(&in, owned_disk);
+	program_unload(prog);
+	*disk = *owned_disk;
+	return status;
 }
 
-static int run(const struct run_options *o)
+static int run(const struct run_options *o, const struct config *c, enum run_target t)
 {
 	struct program prog = {0};
 	struct strvec argv = {0};
 	struct qemu_config qc;
-	char *kernel = NULL, *bundle = NULL, *append = NULL;
-	bool kvm, is_image;
-	int status;
+	char *kernel = NULL, *bundle = NULL, *append = NULL, *cached = NULL;
+	const char *disk = NULL;
+	bool kvm;
+	int status = 0;
 
 	if (vm_signals_block() < 0) {
 		util_err("cannot set up signal handling: %s", strerror(errno));
 		return ISLE_EXIT_CANNOT_RUN;
 	}
-	is_image = e2fs_is_image(o->program) == 1;
-	if (is_image) {
-		status = check_image_options(o);
-	} else {
+	if (t != RUN_TARGET_IMAGE) {
 		status = program_load(o->program, &prog);
-		if (!status)
+		if (!status && t == RUN_TARGET_BUNDLE)
 			status = check_memory_fits(o, &prog);
 	}
 	if (status)
@@ -179,12 +211,9 @@ static int run(const struct run_options *o)
 		goto out;
 	if (accel_choose(o->accel, &accel_host_probe, &kvm) < 0)
 		goto out;
-	if (!is_image) {
-		status = make_bundle(o, &prog, &bundle);
-		if (status)
-			goto out;
-		program_unload(&prog); /* the bundle has its own copy now */
-	}
+	status = prepare(o, c, t, &prog, &bundle, &cached, &disk);
+	if (status)
+		goto out;
 
 	append = runopts_kernel_cmdline(o);
 	qc = (struct qemu_config){
@@ -194,7 +223,8 @@ static int run(const struct run_options *o)
 		.memory = o->memory,
 		.kernel = kernel,
 		.initrd = bundle,
-		.disk = is_image ? o->program : NULL,
+		.disk = disk,
+		.snapshot = t == RUN_TARGET_PROGRAM,
 		.append = append,
 	};
 	qemu_build_argv(&qc, &argv);
@@ -217,6 +247,7 @@ out:
 	if (bundle)
 		unlink(bundle); /* may be gone already (vm.c), which is fine */
 	free(bundle);
+	free(cached);
 	free(append);
 	free(kernel);
 	strvec_free(&argv);
@@ -228,6 +259,7 @@ int run_main(int argc, char **argv)
 {
 	struct run_options o;
 	struct config c;
+	enum run_target t;
 	int status;
 
 	runopts_init(&o);
@@ -240,6 +272,17 @@ int run_main(int argc, char **argv)
 		runopts_free(&o);
 		return 0;
 	}
+	if (e2fs_is_image(o.program) == 1) {
+		t = RUN_TARGET_IMAGE;
+		if (o.bundle) {
+			util_err("%s is an image: --bundle needs a PROGRAM (an ELF executable)",
+				 o.program);
+			runopts_free(&o);
+			return ISLE_EXIT_USAGE;
+		}
+	} else {
+		t = o.bundle ? RUN_TARGET_BUNDLE : RUN_TARGET_PROGRAM;
+	}
 	config_init(&c);
 	if (o.config) {
 		if (config_load(o.config, &c)) {
@@ -247,9 +290,9 @@ int run_main(int argc, char **argv)
 			config_free(&c);
 			return ISLE_EXIT_USAGE;
 		}
-		runconfig_apply(&o, &c, e2fs_is_image(o.program) == 1);
+		runconfig_apply(&o, &c, t);
 	}
-	status = run(&o);
+	status = run(&o, &c, t);
 	runopts_free(&o);
 	config_free(&c);
 	return status;

@@ -25,6 +25,8 @@ enum opt_id {
 	OPT_DRY_RUN,
 	OPT_HELP,
 	OPT_CONFIG,
+	OPT_ARG,
+	OPT_BUNDLE,
 };
 
 struct opt {
@@ -41,7 +43,8 @@ static const struct opt opts[] = {
 	{"boot-time", 0, false, OPT_BOOTTIME}, {"kernel-arg", 'k', true, OPT_KERNEL_ARG},
 	{"kernel", 0, true, OPT_KERNEL},       {"qemu", 0, true, OPT_QEMU},
 	{"dry-run", 0, false, OPT_DRY_RUN},    {"help", 'h', false, OPT_HELP},
-	{"config", 'c', true, OPT_CONFIG},
+	{"config", 'c', true, OPT_CONFIG},     {"arg", 'a', true, OPT_ARG},
+	{"bundle", 0, false, OPT_BUNDLE},
 };
 
 void runopts_init(struct run_options *o)
@@ -57,6 +60,8 @@ void runopts_free(struct run_options *o)
 {
 	strvec_free(&o->env);
 	strvec_free(&o->kernel_args);
+	strvec_free(&o->arg_opts);
+	strvec_free(&o->all_args);
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -147,6 +152,12 @@ static int apply(struct run_options *o, const struct opt *op, const char *v)
 	case OPT_HELP:
 		o->help = true;
 		return 0;
+	case OPT_ARG:
+		strvec_push(&o->arg_opts, v);
+		return 0;
+	case OPT_BUNDLE:
+		o->bundle = true;
+		return 0;
 	}
 	return 0;
 }
@@ -216,6 +227,14 @@ int runopts_parse(struct run_options *o, int argc, char **argv)
 	o->program = argv[i];
 	o->args = argv + i + 1;
 	o->nargs = argc - i - 1;
+	if (o->arg_opts.n) {
+		for (size_t k = 0; k < o->arg_opts.n; k++)
+			strvec_push(&o->all_args, o->arg_opts.v[k]);
+		for (int k = 0; k < o->nargs; k++)
+			strvec_push(&o->all_args, o->args[k]);
+		o->args = o->all_args.v;
+		o->nargs = (int)o->all_args.n;
+	}
 	return 0;
 }
 

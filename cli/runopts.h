@@ -21,13 +21,18 @@ struct run_options {
 	struct strvec env;	   /* "KEY=VALUE", one per key, in first-given order */
 	struct strvec kernel_args; /* -k values, verbatim */
 	bool trace, verbose, boottime, dry_run, help;
+	bool bundle;			/* --bundle: PROGRAM in a boot bundle, no disk */
 	bool memory_given, accel_given; /* -m / --accel were on the command line */
 	const char *config;		/* -c, or NULL */
 	const char *kernel;		/* --kernel, or NULL for the default */
 	const char *qemu;		/* --qemu, or QEMU_DEFAULT_BINARY */
 	const char *program;		/* PROGRAM as typed; NULL only when help is set */
-	char **args; /* the program's argv[1..], nargs of them (pointers into argv) */
+	struct strvec arg_opts;		/* -a values, in order */
+	char **args; /* the program's argv[1..], nargs of them: the -a values, then those
+		      * after PROGRAM (into arg_opts, or argv when there is no -a) */
 	int nargs;
+	bool args_set;		/* the config's Args became args (runconfig.h), maybe none */
+	struct strvec all_args; /* owns args when -a was given */
 };
 
 /* Sets the defaults. */
@@ -35,8 +40,8 @@ void runopts_init(struct run_options *o);
 
 /* Parses argv[1..argc-1] (argv[0] is "run"). Options end at the first argument that does
  * not start with '-' (or is "-"), or after "--"; that argument is PROGRAM, the rest its
- * arguments. --help stops parsing and sets help. Returns 0, or -EINVAL after printing
- * "isle: REASON" and a hint to use --help on stderr. */
+ * arguments, after those of any -a. --help stops parsing and sets help. Returns 0, or -EINVAL after
+ * printing "isle: REASON" and a hint to use --help on stderr. */
 int runopts_parse(struct run_options *o, int argc, char **argv);
 
 /* Returns a new string: the kernel options, space separated: "trace", "verbose" and

@@ -7,8 +7,8 @@
 #include <stdint.h>
 
 #define ISLE_BUNDLE_MAGIC "ISLEBNDL" /* 8 bytes, no NUL stored */
-#define ISLE_BUNDLE_VERSION 2 /* 2: adds flags */
-#define ISLE_BUNDLE_ALIGN 4096 /* program_offset is a multiple of this */
+#define ISLE_BUNDLE_VERSION 2	     /* 2: adds flags */
+#define ISLE_BUNDLE_ALIGN 4096	     /* program_offset is a multiple of this */
 
 /* Limits checked by both sides (the CLI refuses, the kernel re-checks). */
 #define ISLE_BUNDLE_MAX_STRINGS 4096	    /* argc + envc */

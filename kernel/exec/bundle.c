@@ -19,8 +19,7 @@ static bool within(uint64_t off, uint64_t len, uint64_t size)
 	return off <= size && len <= size - off;
 }
 
-int bundle_parse_flags(const void *data, uint64_t size, struct exec_args *args,
-		       uint32_t *flags)
+int bundle_parse_flags(const void *data, uint64_t size, struct exec_args *args, uint32_t *flags)
 {
 	const struct isle_bundle_header *h = data;
 	if (!data || size < sizeof(*h))
@@ -28,7 +27,8 @@ int bundle_parse_flags(const void *data, uint64_t size, struct exec_args *args,
 	if (memcmp(h->magic, ISLE_BUNDLE_MAGIC, 8) != 0)
 		return bad("bad magic (not made by the isle CLI)");
 	if (h->version != ISLE_BUNDLE_VERSION)
-		return bad("unsupported version (the isle CLI and kernel must come from one build)");
+		return bad(
+			"unsupported version (the isle CLI and kernel must come from one build)");
 	if (h->header_size < sizeof(*h) || h->header_size > size)
 		return bad("bad header size");
 	if (h->flags & ~(uint32_t)(ISLE_BUNDLE_OVERRIDES | ISLE_BUNDLE_REPLACE_ARGS))
@@ -91,8 +91,7 @@ static bool overridden(const char *kv, const struct exec_args *over)
 	return false;
 }
 
-int bundle_apply_overrides(struct exec_args *args, const struct exec_args *over,
-			   bool replace_args)
+int bundle_apply_overrides(struct exec_args *args, const struct exec_args *over, bool replace_args)
 {
 	if (replace_args) {
 		const char **argv = kmalloc((size_t)over->argc * sizeof(char *));

@@ -15,13 +15,11 @@ int bundle_parse(const void *data, uint64_t size, struct exec_args *args);
 /* An overrides-only bundle (ISLE_BUNDLE_OVERRIDES): parsed into args (elf NULL), its
  * flags in *flags. Returns 0, -EINVAL (logged), -ENOMEM. A bundle with a program gives
  * *flags without ISLE_BUNDLE_OVERRIDES and a full args. */
-int bundle_parse_flags(const void *data, uint64_t size, struct exec_args *args,
-		       uint32_t *flags);
+int bundle_parse_flags(const void *data, uint64_t size, struct exec_args *args, uint32_t *flags);
 
 /* Apply overrides (from an overrides bundle) to args (from the image's manifest): env
  * entries by KEY, argv[1..] when replace_args. The arrays are kmalloc'ed; strings are
  * shared. 0 or -ENOMEM. */
-int bundle_apply_overrides(struct exec_args *args, const struct exec_args *over,
-			   bool replace_args);
+int bundle_apply_overrides(struct exec_args *args, const struct exec_args *over, bool replace_args);
 
 #endif

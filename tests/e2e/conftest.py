@@ -31,6 +31,10 @@ BUILD = REPO / "build"
 ISLE = Path(os.environ.get("ISLE_E2E_BIN", BUILD / "isle"))
 GUEST_SRC = REPO / "tests" / "guest"
 GUEST_OUT = BUILD / "guest"
+# `isle run PROGRAM` keeps the images it builds in a cache (cli/cache.h): the tests' one
+# lives under build/, not in the user's home.
+CACHE_HOME = BUILD / "e2e-cache"
+os.environ["XDG_CACHE_HOME"] = str(CACHE_HOME)
 
 BOOT_TIMEOUT = 180  # one VM boot and run under TCG, on a loaded 2-core host
 NATIVE_TIMEOUT = 60

@@ -389,24 +389,32 @@ def test_run_image_dry_run(tmp_path, machine, device):
     assert ("virtio-mmio.force-legacy=false" in argv) == (machine == "microvm"), out
 
 
-def test_run_image_refuses_overrides(tmp_path):
+def test_run_image_passes_overrides(tmp_path):
+    """-e and arguments with an IMAGE travel in an overrides-only boot bundle (-initrd)
+    next to the disk, which is attached as is (no snapshot)."""
     img, _ = build_ok(tmp_path)
-    for extra in (["-e", "A=1", img], [img, "arg"]):
+    for extra in (["-e", "A=1", img], [img, "arg"], ["-a", "arg", img]):
         status, out, err = run_isle_cli(["run", "--dry-run", "--accel", "tcg", *extra],
                                         timeout=TOOL_TIMEOUT)
-        assert status == 2, err
-        assert "not supported yet for images" in err, err
+        assert status == 0, err
+        argv = out.split()
+        assert "-initrd" in argv, out
+        assert f"file={img},format=raw,if=none,id=root" in argv, out
+    status, out, err = run_isle_cli(["run", "--dry-run", "--bundle", img],
+                                    timeout=TOOL_TIMEOUT)
+    assert status == 2 and "--bundle" in err, err
 
 
 def test_run_config_applies_run_config(tmp_path):
     (tmp_path / "config.json").write_text(json.dumps(
         {"RunConfig": {"Memory": "64M", "Accel": "tcg"}, "Dirs": ["x"]}))
-    status, out, err = run_isle_cli(["run", "--dry-run", "-c", tmp_path / "config.json",
-                                     hello()], timeout=TOOL_TIMEOUT)
+    # Without an image (--bundle) the content keys are warned about and ignored.
+    status, out, err = run_isle_cli(["run", "--dry-run", "--bundle", "-c",
+                                     tmp_path / "config.json", hello()], timeout=TOOL_TIMEOUT)
     assert status == 0, err
     assert re.search(r"-m 64M\b", out) and re.search(r"-accel tcg\b", out), out
     assert "Dirs" in err and "warning" in err, err
-    status, out, err = run_isle_cli(["run", "--dry-run", "-m", "96M", "-c",
+    status, out, err = run_isle_cli(["run", "--dry-run", "--bundle", "-m", "96M", "-c",
                                      tmp_path / "config.json", hello()], timeout=TOOL_TIMEOUT)
     assert status == 0 and re.search(r"-m 96M\b", out), out + err
     (tmp_path / "smp.json").write_text(json.dumps({"RunConfig": {"CPUs": 4}}))

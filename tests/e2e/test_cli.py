@@ -60,20 +60,21 @@ def test_memory_too_small():
 
 
 def test_program_too_big_for_memory(tmp_path):
-    """The program travels in guest RAM: a program larger than the guest can hold is
-    refused before QEMU starts, with the size it needs, not a QEMU or kernel failure."""
+    """With --bundle the program travels in guest RAM: a program larger than the guest can
+    hold is refused before QEMU starts, with the size it needs, not a QEMU or kernel
+    failure."""
     src = tmp_path / "big.c"
     src.write_text("#include <stdio.h>\nstatic char big[6 << 20] = {1};\n"
                    "int main(void) { printf(\"%d\\n\", big[0]); return 0; }\n")
     prog = tmp_path / "big"
     subprocess.run(["gcc", "-static", "-o", str(prog), str(src)], check=True)
-    status, out, err = run_isle_cli(["run", "--accel", "tcg", "-m", "8M", str(prog)],
-                                    timeout=BOOT_TIMEOUT)
+    status, out, err = run_isle_cli(["run", "--bundle", "--accel", "tcg", "-m", "8M",
+                                     str(prog)], timeout=BOOT_TIMEOUT)
     assert status == 2, err
     m = re.search(r"too small.*at least (\d+)M", err)
     assert m, err
-    status, out, err = run_isle_cli(["run", "--accel", "tcg", "-m", m.group(1) + "M",
-                                     str(prog)], timeout=BOOT_TIMEOUT)
+    status, out, err = run_isle_cli(["run", "--bundle", "--accel", "tcg", "-m",
+                                     m.group(1) + "M", str(prog)], timeout=BOOT_TIMEOUT)
     assert (status, out) == (0, "1\n"), err
 
 

@@ -3,7 +3,8 @@ checksum computed here), writes a pattern to its last 8 sectors with several req
 flight, reads it back, and the program still runs afterwards. The disk is a scratch file
 handed to QEMU through a --qemu wrapper script: virtio-mmio (version 2) on microvm,
 modern-only virtio-pci on q35 and pc. The pattern must be in the file afterwards, so the
-writes reached the host; a read-only disk must refuse writes with -EROFS."""
+writes reached the host; a read-only disk must refuse writes with -EROFS. The program
+runs from a boot bundle (--bundle), so that the scratch disk is the only one."""
 
 import re
 import shutil
@@ -60,7 +61,8 @@ def run_selftest(tmp_path, machine, readonly=False):
     first = make_disk(disk)
     wrapper = make_wrapper(tmp_path, machine, disk, readonly)
     cmd = isle_command(guest_binary("hello"), machine=machine, accel="tcg",
-                       extra=["-v", "-k", "selftest=blk", "--qemu", str(wrapper)])
+                       extra=["--bundle", "-v", "-k", "selftest=blk", "--qemu",
+                              str(wrapper)])
     status, out, err = run_cmd(cmd)
     assert status == 0, err
     assert out == b"hello from a static binary: argc=1\nPASS hello\n", err

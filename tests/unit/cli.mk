@@ -1,6 +1,7 @@
 # cli.mk: unit tests of the isle command (cli/), host-built with ASan/UBSan.
 UNIT_TESTS += test_cli_size test_cli_elfcheck test_cli_bundle test_cli_qemu test_cli_runopts \
-              test_cli_accel test_cli_klog test_cli_vm test_cli_config test_cli_build
+              test_cli_accel test_cli_klog test_cli_vm test_cli_config test_cli_build \
+              test_cli_sha256 test_cli_cache
 
 CLI_TEST_BASE := cli/util.c cli/strvec.c
 test_cli_size_SRCS := tests/unit/test_cli_size.c cli/size.c
@@ -10,6 +11,9 @@ test_cli_qemu_SRCS := tests/unit/test_cli_qemu.c cli/qemu.c $(CLI_TEST_BASE)
 test_cli_runopts_SRCS := tests/unit/test_cli_runopts.c cli/runopts.c cli/size.c cli/accel.c \
                          cli/qemu.c cli/env.c $(CLI_TEST_BASE)
 test_cli_accel_SRCS := tests/unit/test_cli_accel.c cli/accel.c $(CLI_TEST_BASE)
+test_cli_sha256_SRCS := tests/unit/test_cli_sha256.c cli/sha256.c
+test_cli_cache_SRCS := tests/unit/test_cli_cache.c cli/cache.c cli/sha256.c cli/imgpath.c \
+                      $(CLI_TEST_BASE)
 test_cli_klog_SRCS := tests/unit/test_cli_klog.c cli/klog.c
 test_cli_vm_SRCS := tests/unit/test_cli_vm.c cli/vm.c cli/klog.c $(CLI_TEST_BASE)
 test_cli_config_SRCS := tests/unit/test_cli_config.c cli/config.c cli/configrun.c cli/imgpath.c \

@@ -77,20 +77,22 @@ static void test_layout(void **state)
 	b = write_and_read(&in, &n);
 
 	/* Header, field by field at the offsets the ABI fixes. */
-	assert_int_equal(sizeof(struct isle_bundle_header), 56);
+	assert_int_equal(sizeof(struct isle_bundle_header), 64);
 	assert_memory_equal(b, "ISLEBNDL", 8);
 	assert_int_equal(le32(b + offsetof(struct isle_bundle_header, version)),
 			 ISLE_BUNDLE_VERSION);
-	assert_int_equal(le32(b + offsetof(struct isle_bundle_header, header_size)), 56);
+	assert_int_equal(le32(b + offsetof(struct isle_bundle_header, header_size)), 64);
 	assert_int_equal(le32(b + offsetof(struct isle_bundle_header, argc)), 4);
 	assert_int_equal(le32(b + offsetof(struct isle_bundle_header, envc)), 2);
 	soff = le64(b + offsetof(struct isle_bundle_header, strings_offset));
 	ssize = le64(b + offsetof(struct isle_bundle_header, strings_size));
 	poff = le64(b + offsetof(struct isle_bundle_header, program_offset));
-	assert_true(soff == 56);
+	assert_true(soff == 64);
 	assert_true(ssize == sizeof(strings)); /* includes the final NUL */
 	assert_true(poff == ISLE_BUNDLE_ALIGN);
 	assert_true(le64(b + offsetof(struct isle_bundle_header, program_size)) == sizeof(program));
+	assert_int_equal(le32(b + offsetof(struct isle_bundle_header, flags)), 0);
+	assert_int_equal(le32(b + offsetof(struct isle_bundle_header, reserved)), 0);
 
 	/* Strings: path, argv, envp, back to back. */
 	assert_memory_equal(b + soff, strings, sizeof(strings));
@@ -106,7 +108,7 @@ static void test_layout(void **state)
 static void test_padding_boundary(void **state)
 {
 	/* "/\0" + arg0 + NUL ends exactly at 4096: the program starts right there. */
-	char arg0[4096 - 56 - 2];
+	char arg0[4096 - 64 - 2];
 	char empty[] = "";
 	char *argv[] = {arg0, empty};
 	struct bundle_input in = {
@@ -122,7 +124,7 @@ static void test_padding_boundary(void **state)
 	memset(arg0, 'a', sizeof(arg0) - 1);
 	arg0[sizeof(arg0) - 1] = '\0';
 	b = write_and_read(&in, &n);
-	assert_true(le64(b + offsetof(struct isle_bundle_header, strings_size)) == 4096 - 56);
+	assert_true(le64(b + offsetof(struct isle_bundle_header, strings_size)) == 4096 - 64);
 	assert_true(le64(b + offsetof(struct isle_bundle_header, program_offset)) == 4096);
 	assert_int_equal(n, 4099);
 	assert_memory_equal(b + 4096, "ELF", 3);
@@ -148,6 +150,61 @@ static void test_empty_program(void **state)
 	assert_int_equal(n, ISLE_BUNDLE_ALIGN);
 	assert_int_equal(le32(b + offsetof(struct isle_bundle_header, envc)), 0);
 	free(b);
+}
+
+/* An overrides-only bundle (for a disk image's program): flags written, no program, an
+ * empty path string, argv[0] "" followed by the replacement arguments, and nothing after
+ * the page-padded strings even when a program pointer is left in the input. */
+static void test_overrides(void **state)
+{
+	char *argv[] = {"", "a", "b c"};
+	char *envp[] = {"K=V", "EMPTY="};
+	struct bundle_input in = {
+		.guest_path = "",
+		.argv = argv,
+		.argc = 3,
+		.envp = envp,
+		.envc = 2,
+		.flags = ISLE_BUNDLE_OVERRIDES | ISLE_BUNDLE_REPLACE_ARGS,
+	};
+	static const char strings[] = "\0\0a\0b c\0K=V\0EMPTY=";
+	char why[256];
+	unsigned char *b;
+	size_t n;
+
+	assert_int_equal(bundle_check(&in, why, sizeof(why)), 0);
+	b = write_and_read(&in, &n);
+	assert_memory_equal(b, "ISLEBNDL", 8);
+	assert_int_equal(le32(b + offsetof(struct isle_bundle_header, version)), 2);
+	assert_int_equal(le32(b + offsetof(struct isle_bundle_header, flags)),
+			 ISLE_BUNDLE_OVERRIDES | ISLE_BUNDLE_REPLACE_ARGS);
+	assert_int_equal(le32(b + offsetof(struct isle_bundle_header, argc)), 3);
+	assert_int_equal(le32(b + offsetof(struct isle_bundle_header, envc)), 2);
+	assert_true(le64(b + offsetof(struct isle_bundle_header, strings_offset)) == 64);
+	assert_true(le64(b + offsetof(struct isle_bundle_header, strings_size)) == sizeof(strings));
+	assert_true(le64(b + offsetof(struct isle_bundle_header, program_offset)) == 0);
+	assert_true(le64(b + offsetof(struct isle_bundle_header, program_size)) == 0);
+	assert_memory_equal(b + 64, strings, sizeof(strings));
+	assert_int_equal(n, ISLE_BUNDLE_ALIGN);
+	free(b);
+
+	/* Environment only: argv is just the "" placeholder, and REPLACE_ARGS is off. */
+	in.argc = 1;
+	in.flags = ISLE_BUNDLE_OVERRIDES;
+	b = write_and_read(&in, &n);
+	assert_int_equal(le32(b + offsetof(struct isle_bundle_header, flags)),
+			 ISLE_BUNDLE_OVERRIDES);
+	assert_int_equal(le32(b + offsetof(struct isle_bundle_header, argc)), 1);
+	assert_memory_equal(b + 64, "\0\0K=V\0EMPTY=", 14);
+	free(b);
+
+	/* An overrides bundle with a program, or an unknown flag, is refused. */
+	in.program = "ELF";
+	in.program_size = 3;
+	assert_int_equal(bundle_check(&in, why, sizeof(why)), -EINVAL);
+	in.program_size = 0;
+	in.flags = 0x4;
+	assert_int_equal(bundle_check(&in, why, sizeof(why)), -EINVAL);
 }
 
 static void test_limits(void **state)
@@ -252,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_layout),	      cmocka_unit_test(test_padding_boundary),
 		cmocka_unit_test(test_empty_program), cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_guest_path),    cmocka_unit_test(test_tempfile),
+		cmocka_unit_test(test_overrides),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -117,6 +117,31 @@ static void test_disk(void **state)
 	check_disk(QEMU_MACHINE_PC, "-device virtio-blk-pci,drive=root,disable-legacy=on");
 }
 
+/* A cached image (isle run PROGRAM): snapshot=on, next to an overrides bundle. */
+static void test_disk_snapshot_with_initrd(void **state)
+{
+	struct qemu_config c = {
+		.qemu = "q",
+		.memory = 64ULL << 20,
+		.kernel = "k",
+		.initrd = "/tmp/isle-bundle-x",
+		.disk = "/c/k.img",
+		.snapshot = true,
+		.append = "",
+	};
+	struct strvec sv = {0};
+	char *s;
+
+	qemu_build_argv(&c, &sv);
+	s = joined(&sv);
+	assert_non_null(strstr(s, "-kernel k -initrd /tmp/isle-bundle-x -append  -global "
+				  "virtio-mmio.force-legacy=false -drive "
+				  "file=/c/k.img,format=raw,if=none,id=root,snapshot=on -device "
+				  "virtio-blk-device,drive=root -chardev"));
+	free(s);
+	strvec_free(&sv);
+}
+
 static void test_append_is_one_argument(void **state)
 {
 	struct qemu_config c = {
@@ -198,6 +223,7 @@ int main(void)
 		cmocka_unit_test(test_q35),
 		cmocka_unit_test(test_pc),
 		cmocka_unit_test(test_disk),
+		cmocka_unit_test(test_disk_snapshot_with_initrd),
 		cmocka_unit_test(test_append_is_one_argument),
 		cmocka_unit_test(test_machine_parse),
 		cmocka_unit_test(test_memory_arg),

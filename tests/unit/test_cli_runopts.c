@@ -182,6 +182,37 @@ static void test_no_program(void **state)
 	rejected(ARGC(argv2), argv2);
 }
 
+/* -a appends arguments before those after PROGRAM; --bundle is a flag. */
+static void test_arg_and_bundle(void **state)
+{
+	char *argv[] = {"run", "-a", "one", "--bundle", "--arg=two", "-athree", "prog", "four"};
+	char *argv2[] = {"run", "--arg", "", "prog"};
+	char *argv3[] = {"run", "prog", "x"};
+	struct run_options o;
+
+	assert_int_equal(parse(&o, ARGC(argv), argv), 0);
+	assert_true(o.bundle);
+	assert_string_equal(o.program, "prog");
+	assert_int_equal(o.nargs, 4);
+	assert_string_equal(o.args[0], "one");
+	assert_string_equal(o.args[1], "two");
+	assert_string_equal(o.args[2], "three");
+	assert_string_equal(o.args[3], "four");
+	assert_null(o.args[4]);
+	runopts_free(&o);
+
+	assert_int_equal(parse(&o, ARGC(argv2), argv2), 0);
+	assert_false(o.bundle);
+	assert_int_equal(o.nargs, 1);
+	assert_string_equal(o.args[0], "");
+	runopts_free(&o);
+
+	assert_int_equal(parse(&o, ARGC(argv3), argv3), 0);
+	assert_int_equal(o.nargs, 1);
+	assert_ptr_equal(o.args, argv3 + 2);
+	runopts_free(&o);
+}
+
 static void test_memory_minimum(void **state)
 {
 	char *argv[] = {"run", "-m", "4M", "p"};
@@ -203,10 +234,11 @@ static void test_memory_minimum(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),     cmocka_unit_test(test_all_options),
-		cmocka_unit_test(test_env_override), cmocka_unit_test(test_double_dash_and_dash),
-		cmocka_unit_test(test_help),	     cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_no_program),   cmocka_unit_test(test_memory_minimum),
+		cmocka_unit_test(test_defaults),       cmocka_unit_test(test_all_options),
+		cmocka_unit_test(test_env_override),   cmocka_unit_test(test_double_dash_and_dash),
+		cmocka_unit_test(test_help),	       cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_no_program),     cmocka_unit_test(test_memory_minimum),
+		cmocka_unit_test(test_arg_and_bundle),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
