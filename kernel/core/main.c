@@ -23,6 +23,7 @@
 #include "fs/ext2/ext2.h"
 #include "fs/vfs.h"
 #include "fs/fs_init.h"
+#include "fs/procfs.h"
 #include "exec/exec.h"
 #include "lib/string.h"
 #include "mm/layout.h"
@@ -178,6 +179,7 @@ static void start_program(void)
 		program_exit(ISLE_EXIT_CANNOT_RUN, "cannot execute");
 	}
 	proc_exe_path = args.path;
+	proc_set_cmdline(args.argv, args.argc, args.envp, args.envc);
 
 	memset(&user_entry, 0, sizeof(user_entry));
 	user_entry.rip = res.entry;

@@ -247,6 +247,8 @@ int exec_load(const struct exec_args *a, struct exec_result *out)
 				 PROT_READ | PROT_WRITE | (info.exec_stack ? PROT_EXEC : 0));
 		if (r < 0)
 			r = map_failed("the stack", stack_top - STACK_SIZE, r);
+		else
+			vm_mark_stack(stack_top - STACK_SIZE);
 	}
 	if (!r) {
 		r = vm_copy_in(rsp, image, (size_t)size);

@@ -202,6 +202,7 @@ struct super_block *devfs_create(void)
 
 	if (!sb)
 		return NULL;
+	sb->fstype = "devtmpfs";
 	root = sb->root;
 	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
 		if (root->ops->create(root, nodes[i].name, strlen(nodes[i].name),

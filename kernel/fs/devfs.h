@@ -3,8 +3,9 @@
  * (file.c asks vfs_chrdev_find); devfs is a tmpfs holding the nodes. Devices: null 1:3,
  * zero 1:5, full 1:7, random 1:8, urandom 1:9, tty 5:0, console 5:1, ttyS0 4:64 (the
  * console's stdout side: COM1), ttyS1 4:65 (its stderr side: COM2). /dev/stdin and
- * /dev/stdout are symlinks to ttyS0, /dev/stderr to ttyS1 (not /proc/self/fd/N: there is
- * no procfs yet; a program that redirects its own fds then sees the console). */
+ * /dev/stdout are symlinks to ttyS0, /dev/stderr to ttyS1 (not /proc/self/fd/N as on
+ * Linux: /proc may be missing on a read-only root; a program that redirects its own fds
+ * then sees the console). */
 #ifndef ISLE_FS_DEVFS_H
 #define ISLE_FS_DEVFS_H
 

@@ -416,7 +416,10 @@ int vfs_fsync(struct inode *inode)
 {
 	int r = pagecache_writeback(inode);
 
-	if (r == 0 && inode->dirty && inode->ops && inode->ops->fsync) {
+	/* Always ask the file system, not only when inode->dirty: writing pages back may have
+	 * allocated blocks and changed metadata (the inode, indirect blocks, bitmaps) that the
+	 * file system has staged without marking the inode dirty again. */
+	if (r == 0 && inode->ops && inode->ops->fsync) {
 		r = inode->ops->fsync(inode);
 		if (r == 0)
 			inode->dirty = false;

@@ -8,6 +8,8 @@
 #include "fs/fdtable.h"
 #include "fs/fs_init.h"
 #include "fs/namei.h"
+#include "fs/procfs.h"
+#include "fs/sysfs.h"
 #include "fs/tmpfs.h"
 #include "lib/string.h"
 
@@ -42,7 +44,7 @@ static void mount_on(struct inode *dir, struct super_block *sb, const char *what
 		panic("fs_init: out of memory for %s", what);
 	if (dir->sb->covered && dir == dir->sb->root)
 		return; /* mounted before fs_init */
-	r = vfs_mount_at(dir, sb);
+	r = vfs_mount_at(dir, sb, what);
 	if (r < 0)
 		panic("fs_init: cannot mount %s (error %d)", what, r);
 }
@@ -74,7 +76,7 @@ static void open_console(struct super_block *devfs, int want, const char *name)
 
 void fs_init(void)
 {
-	struct inode *root, *dev, *tmp, *proc, *shm;
+	struct inode *root, *dev, *tmp, *proc, *sys, *shm;
 	struct super_block *devfs;
 
 	if (!vfs_root_sb()) {
@@ -96,6 +98,10 @@ void fs_init(void)
 	tmp = ensure_dir(root, "tmp", 01777);
 	mount_on(tmp, tmpfs_create(01777), "/tmp");
 	proc = ensure_dir(root, "proc", 0555);
+	mount_on(proc, procfs_create(), "/proc");
+	sys = ensure_dir(root, "sys", 0555);
+	mount_on(sys, sysfs_create(), "/sys");
+	vfs_iput(sys);
 	vfs_iput(proc);
 	vfs_iput(tmp);
 	vfs_iput(shm);

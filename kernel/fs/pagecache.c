@@ -1,7 +1,8 @@
 /* pagecache.c: per-inode page arrays sorted by index (binary search; files are read
  * and written mostly sequentially, so inserts are mostly appends) and one global LRU
  * list of reclaimable pages (pagecache.h). A page is owned by exactly one inode's array;
- * it is on the LRU list unless its file system pins pages. */
+ * it is on the LRU list unless its file system pins pages or the program maps it
+ * (maps > 0). Freeing a mapped page is a bug: truncation asks mm to unmap first. */
 #include <stdbool.h>
 
 #include "core/errno.h"
@@ -19,6 +20,8 @@ struct pcpage {
 	uint64_t index;
 	void *data;
 	bool dirty;
+	unsigned maps;			    /* mappings into the program */
+	unsigned wmaps;			    /* of which writable (shared): the page stays dirty */
 	struct pcpage *lru_prev, *lru_next; /* on the LRU list unless pinned */
 };
 
@@ -29,15 +32,21 @@ struct pagecache {
 
 static struct pcpage *lru_head, *lru_tail; /* head = least recently used */
 static size_t total_pages, lru_pages;
+static void (*unmap_hook)(struct inode *inode, uint64_t first);
 
 static bool pinned(const struct inode *inode)
 {
 	return inode->sb && inode->sb->pages_pinned;
 }
 
+static bool on_lru(const struct pcpage *p)
+{
+	return !pinned(p->inode) && p->maps == 0;
+}
+
 static void lru_remove(struct pcpage *p)
 {
-	if (pinned(p->inode))
+	if (!on_lru(p))
 		return;
 	if (p->lru_prev)
 		p->lru_prev->lru_next = p->lru_next;
@@ -53,7 +62,7 @@ static void lru_remove(struct pcpage *p)
 
 static void lru_add_tail(struct pcpage *p)
 {
-	if (pinned(p->inode))
+	if (!on_lru(p))
 		return;
 	p->lru_next = NULL;
 	p->lru_prev = lru_tail;
@@ -110,6 +119,7 @@ static void free_page_at(struct inode *inode, size_t i)
 	struct pagecache *pc = inode->pages;
 	struct pcpage *p = pc->v[i];
 
+	BUG_ON(p->maps != 0);
 	lru_remove(p);
 	memmove(&pc->v[i], &pc->v[i + 1], (pc->n - i - 1) * sizeof(pc->v[0]));
 	pc->n--;
@@ -134,7 +144,7 @@ static int write_page(struct pcpage *p)
 		return 0;
 	if (inode->ops && inode->ops->writepage)
 		r = inode->ops->writepage(inode, p->index, p->data);
-	if (r == 0)
+	if (r == 0 && p->wmaps == 0)
 		p->dirty = false;
 	return r;
 }
@@ -317,6 +327,10 @@ long pagecache_write(struct inode *inode, const void *buf, size_t n, uint64_t of
 		/* A whole page, or a page wholly past the end, needs no read. */
 		bool whole = k == PAGECACHE_PAGE || index * PAGECACHE_PAGE >= inode->size;
 		r = get_page(inode, index, !whole, &p);
+		/* Allocate only after the page was read, so a hole being filled still read as
+		 * zeros rather than whatever the new block held on disk. */
+		if (r == 0 && inode->ops && inode->ops->prepare_write)
+			r = inode->ops->prepare_write(inode, pos, k);
 		if (r < 0) {
 			if (!done)
 				return r;
@@ -362,6 +376,8 @@ void pagecache_truncate(struct inode *inode, uint64_t size)
 	uint64_t keep = (size + PAGECACHE_PAGE - 1) / PAGECACHE_PAGE;
 	struct pcpage *p;
 
+	if (unmap_hook)
+		unmap_hook(inode, keep);
 	pagecache_drop(inode, keep);
 	if (size % PAGECACHE_PAGE) {
 		p = lookup(inode, size / PAGECACHE_PAGE);
@@ -369,4 +385,60 @@ void pagecache_truncate(struct inode *inode, uint64_t size)
 			memset((char *)p->data + size % PAGECACHE_PAGE, 0,
 			       PAGECACHE_PAGE - size % PAGECACHE_PAGE);
 	}
+}
+
+int pagecache_map_page(struct inode *inode, uint64_t index, uint64_t *pa)
+{
+	struct pcpage *p;
+	int r;
+
+	if (index >= (inode->size + PAGECACHE_PAGE - 1) / PAGECACHE_PAGE)
+		return -ENXIO;
+	r = get_page(inode, index, true, &p);
+	if (r < 0)
+		return r;
+	lru_remove(p); /* no-op unless this is its first mapping */
+	p->maps++;
+	*pa = MM_PHYS(p->data);
+	return 0;
+}
+
+void pagecache_unmap_page(struct inode *inode, uint64_t index)
+{
+	struct pcpage *p = lookup(inode, index);
+
+	BUG_ON(!p || p->maps == 0);
+	if (--p->maps == 0)
+		lru_add_tail(p);
+}
+
+void pagecache_map_writable(struct inode *inode, uint64_t index, bool on)
+{
+	struct pcpage *p = lookup(inode, index);
+
+	BUG_ON(!p || p->maps == 0 || (!on && p->wmaps == 0));
+	if (on)
+		p->wmaps++;
+	else
+		p->wmaps--;
+	p->dirty = true;
+}
+
+unsigned pagecache_mapcount(struct inode *inode, uint64_t index)
+{
+	struct pcpage *p = lookup(inode, index);
+
+	return p ? p->maps : 0;
+}
+
+bool pagecache_dirty(struct inode *inode, uint64_t index)
+{
+	struct pcpage *p = lookup(inode, index);
+
+	return p && p->dirty;
+}
+
+void pagecache_set_unmap_hook(void (*fn)(struct inode *inode, uint64_t first))
+{
+	unmap_hook = fn;
 }

@@ -455,6 +455,7 @@ struct super_block *tmpfs_create(uint32_t root_mode)
 	sb->dev = next_dev++;
 	sb->block_size = PAGECACHE_PAGE;
 	sb->magic = TMPFS_MAGIC;
+	sb->fstype = "tmpfs";
 	sb->priv = t;
 	sb->pages_pinned = true;
 	sb->root = new_inode(sb, S_IFDIR | (root_mode & 07777));

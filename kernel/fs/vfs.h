@@ -117,6 +117,10 @@ struct inode_ops {
 	 * writepage stores a page (allocating blocks), never beyond inode->size. */
 	int (*readpage)(struct inode *inode, uint64_t index, void *page);
 	int (*writepage)(struct inode *inode, uint64_t index, const void *page);
+	/* Optional, for file systems that allocate blocks: called by the page cache before a
+	 * write() copies into [off, off+len), so the space exists before the data is taken
+	 * (-ENOSPC here, not silently at write-back). */
+	int (*prepare_write)(struct inode *inode, uint64_t off, uint64_t len);
 	/* Files that are not page-cached (devices, procfs): used instead when set. */
 	long (*read)(struct file *f, void *buf, size_t n, uint64_t off);
 	long (*write)(struct file *f, const void *buf, size_t n, uint64_t off);
@@ -151,6 +155,10 @@ struct super_block {
 	/* Added by the VFS layer: */
 	bool pages_pinned;     /* cached pages are the storage (tmpfs): never reclaimed */
 	struct inode *covered; /* the directory this fs is mounted on (held); NULL for the root */
+	/* For /proc/mounts, set by the file system: its type ("ext2", "tmpfs", "proc"; NULL
+	 * shows "none") and the source field ("/dev/vda"; empty shows the type). */
+	const char *fstype;
+	char source[32];
 };
 
 struct inode {
@@ -186,11 +194,16 @@ struct timespec64 vfs_now(void); /* realtime, for timestamps */
 /* Mounts. The root file system first; others on existing directories. vfs_mount_root
  * takes over sb (sb->root must be set); calling it again replaces the root only before
  * fs_init. vfs_mount resolves an absolute path to a directory (-ENOENT, -ENOTDIR,
- * -EBUSY when something is mounted there already) and covers it with sb. */
+ * -EBUSY when something is mounted there already) and covers it with sb. vfs_mount_at
+ * covers a held directory; `where` is its absolute path, recorded (copied) for
+ * /proc/mounts (-ENOMEM). */
 void vfs_mount_root(struct super_block *sb);
 int vfs_mount(const char *path, struct super_block *sb);
-int vfs_mount_at(struct inode *dir, struct super_block *sb); /* dir: a held directory */
-struct super_block *vfs_root_sb(void);			     /* NULL before vfs_mount_root */
+int vfs_mount_at(struct inode *dir, struct super_block *sb, const char *where);
+struct super_block *vfs_root_sb(void); /* NULL before vfs_mount_root */
+/* Visit every mount in mount order, the root ("/") first, until fn returns non-zero
+ * (returned). where is the absolute path the file system is mounted on. */
+int vfs_for_each_mount(int (*fn)(void *arg, struct super_block *sb, const char *where), void *arg);
 /* Write back everything on every mounted file system (sync(2), shutdown). */
 int vfs_sync_all(void);
 /* Write back one file system's inodes and pages, then its sb->ops->sync (syncfs). */

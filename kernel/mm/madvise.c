@@ -14,7 +14,10 @@
  * MADV_GUARD_INSTALL/REMOVE, MADV_HWPOISON, MADV_SOFT_OFFLINE.
  *
  * MAP_SHARED memory keeps its contents on DONTNEED (Linux drops only the page-table
- * entries; shmem keeps the pages), so DONTNEED does nothing to it here.
+ * entries; shmem keeps the pages), so DONTNEED does nothing to anonymous shared memory
+ * here; file mappings lose their entries (a private one then reads the file again, a
+ * shared one finds its dirty pages in the page cache). FREE is for anonymous memory
+ * only; REMOVE (hole punching) is not supported on files (-EOPNOTSUPP).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -105,19 +108,21 @@ static long advise_vma(size_t i, uintptr_t start, uintptr_t end, int advice)
 	bool shared = v->flags & VMA_SHARED;
 	switch (advice) {
 	case MADV_FREE:
-		if (shared)
+		if (shared || v->file)
 			return -EINVAL;
 		__attribute__((fallthrough)); /* dropping at once is a valid MADV_FREE */
 	case MADV_DONTNEED:
 	case MADV_DONTNEED_LOCKED:
 		if ((v->flags & VMA_LOCKED) && advice != MADV_DONTNEED_LOCKED)
 			return -EINVAL;
-		if (!shared) /* shared memory keeps its contents, as shmem does */
+		if (!shared || v->file) /* anonymous shared memory keeps its contents */
 			vm_zap_pages(v, start, end);
 		return 0;
 	case MADV_REMOVE:
 		if (!shared)
 			return -EINVAL;
+		if (v->file)
+			return -EOPNOTSUPP;
 		vm_zap_pages(v, start, end);
 		return 0;
 	default: {
@@ -141,8 +146,9 @@ static long populate(uintptr_t addr, uintptr_t end, bool write)
 		if (!(v->prot & PROT_RWX) || (write && !(v->prot & PROT_WRITE)))
 			return -EINVAL;
 		uintptr_t to = v->end < end ? v->end : end;
-		if (vm_populate(v, addr, to, write))
-			return -ENOMEM;
+		long err = vm_populate(v, addr, to, write);
+		if (err)
+			return err == -EIO ? -EFAULT : -ENOMEM; /* -EIO: past the end of a file */
 		addr = to;
 	}
 	return 0;

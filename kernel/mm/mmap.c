@@ -8,9 +8,9 @@
  * returns -ENOMEM. Room in the VMA array is reserved before anything changes. VMA flags
  * follow Linux's (VM_ACCOUNT included) so that VMAs split and merge as Linux's do.
  *
- * There are no files yet: a mapping without MAP_ANONYMOUS fails with -EBADF (no fd is
- * valid). MAP_SHARED anonymous memory behaves as private memory (one process), except
- * where madvise tells them apart (madvise.c).
+ * File mappings are checked here in Linux's order (vm_file_mmap_check) and faulted in
+ * by filemap.c; /dev/zero maps anonymous memory. MAP_SHARED anonymous memory behaves as
+ * private memory (one process), except where madvise tells them apart (madvise.c).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -72,13 +72,15 @@ long vm_get_area(uintptr_t addr, uintptr_t len, int flags)
 	return (long)addr;
 }
 
-long vm_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, long offset)
+long vm_mmap(uintptr_t addr, size_t len, int prot, int flags, struct file *file, long offset)
 {
 	int kind = VMA_ANON, vflags = 0;
-	(void)fd;
+	uint64_t pgoff = (unsigned long)offset >> PAGE_SHIFT;
 	if ((unsigned long)offset & (PAGE_SIZE - 1))
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS))
+	if (flags & MAP_ANONYMOUS)
+		file = NULL;
+	else if (!vm_file_mappable(file))
 		return -EBADF;
 	if (flags & MAP_HUGETLB)
 		return -ENOMEM; /* like Linux with no huge pages reserved */
@@ -94,6 +96,8 @@ long vm_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, long offse
 	len = align_len(len);
 	if (!len)
 		return -ENOMEM;
+	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
+		return -EOVERFLOW;
 	if (vm_current.n > VM_MAX_MAP_COUNT)
 		return -ENOMEM;
 	long a = vm_get_area(addr, len, flags);
@@ -110,25 +114,35 @@ long vm_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, long offse
 		vflags |= VMA_NORESERVE;
 	if (flags & MAP_STACK)
 		vflags |= VMA_NOHUGEPAGE;
-	switch (flags & MAP_TYPE) {
-	case MAP_SHARED:
-		if (flags & MAP_GROWSDOWN)
+	if (file) {
+		int r = vm_file_mmap_check(file, len, pgoff, prot, flags, &vflags);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			file = NULL; /* /dev/zero: anonymous memory */
+		else
+			kind = VMA_FILE;
+	} else {
+		switch (flags & MAP_TYPE) {
+		case MAP_SHARED:
+			if (flags & MAP_GROWSDOWN)
+				return -EINVAL;
+			vflags |= VMA_SHARED;
+			break;
+		case MAP_DROPPABLE:
+			if (flags & (MAP_LOCKED | MAP_GROWSDOWN))
+				return -EINVAL;
+			vflags |= VMA_DROPPABLE | VMA_NORESERVE | VMA_WIPEONFORK | VMA_DONTDUMP;
+			break;
+		case MAP_PRIVATE:
+			break;
+		default:
 			return -EINVAL;
-		vflags |= VMA_SHARED;
-		break;
-	case MAP_DROPPABLE:
-		if (flags & (MAP_LOCKED | MAP_GROWSDOWN))
-			return -EINVAL;
-		vflags |= VMA_DROPPABLE | VMA_NORESERVE | VMA_WIPEONFORK | VMA_DONTDUMP;
-		break;
-	case MAP_PRIVATE:
-		break;
-	default:
-		return -EINVAL;
+		}
 	}
 	if ((prot & PROT_WRITE) && !(vflags & (VMA_SHARED | VMA_NORESERVE)))
 		vflags |= VMA_ACCOUNT;
-	if (flags & (MAP_STACK | MAP_GROWSDOWN))
+	if (kind == VMA_ANON && (flags & (MAP_STACK | MAP_GROWSDOWN)))
 		kind = VMA_STACK;
 
 	if (vma_reserve(1))
@@ -138,7 +152,20 @@ long vm_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, long offse
 		if (err)
 			return err;
 	}
-	vm_insert_mapping(addr, addr + len, prot, kind, vflags);
+	if (file) {
+		struct vma t = {
+			.start = addr,
+			.end = addr + len,
+			.file = file,
+			.pgoff = pgoff,
+			.prot = (uint8_t)(prot & PROT_RWX),
+			.kind = (uint8_t)kind,
+			.flags = (uint16_t)vflags,
+		};
+		vm_insert_vma(&t);
+	} else {
+		vm_insert_mapping(addr, addr + len, prot, kind, vflags);
+	}
 	if ((flags & (MAP_POPULATE | MAP_LOCKED)) && !(flags & MAP_NONBLOCK) && (prot & PROT_RWX))
 		(void)vm_populate(vma_lookup(addr), addr, addr + len,
 				  (prot & PROT_WRITE) && !(vflags & VMA_SHARED)); /* best effort */
@@ -212,6 +239,8 @@ long vm_mprotect(uintptr_t addr, size_t len, int prot)
 		/* Linux charges a private mapping when it becomes writable and uncharges it when
 		 * it stops being writable only if it was never written (no anon_vma); a VMA
 		 * whose prot does not change is left alone. */
+		if ((prot & PROT_WRITE) && (flags & VMA_NOWRITE))
+			return -EACCES; /* a shared mapping of a file not open for writing */
 		if (prot != vm->v[i].prot) {
 			if ((prot & PROT_WRITE) && !(flags & (VMA_SHARED | VMA_NORESERVE)))
 				flags |= VMA_ACCOUNT;

@@ -43,9 +43,10 @@ static long move_vma(uintptr_t old, uintptr_t old_len, uintptr_t dst, uintptr_t 
 	struct vma t = src;
 	t.start = dst;
 	t.end = dst + new_len;
-	/* Linux keeps the page offset of memory that was written (or is shared) and gives a
-	 * never-written private area a fresh one at its new address. */
-	if (src.anon)
+	/* Linux keeps the page offset of a file mapping and of memory that was written (or
+	 * is shared), and gives a never-written private area a fresh one at its new
+	 * address. The new VMA takes its own reference to the file. */
+	if (src.anon || src.file)
 		t.pgoff = src.pgoff + ((old - src.start) >> PAGE_SHIFT);
 	else
 		t.pgoff = dst >> PAGE_SHIFT;

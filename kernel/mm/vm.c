@@ -3,10 +3,12 @@
  * mremap.c; the VMA array in vma.c. */
 
 /*
- * Design. Memory is anonymous and allocated on first touch: a VMA says what may be
- * mapped, the page table says what is. vm_handle_fault checks the access against the
- * VMA's prot and maps a zeroed page; nothing else allocates program pages except
- * vm_copy_in, MAP_POPULATE and MADV_POPULATE_*.
+ * Design. Memory is allocated on first touch: a VMA says what may be mapped, the page
+ * table says what is. File VMAs (v->file) are faulted, unmapped and re-protected by
+ * filemap.c, which maps page-cache pages; the rest of this note is about anonymous
+ * memory. vm_handle_fault checks the access against the VMA's prot and maps a zeroed
+ * page; nothing else allocates program pages except vm_copy_in, MAP_POPULATE and
+ * MADV_POPULATE_*.
  *
  * Page-table flags follow the VMA (vm_pte_flags): PG_USER, plus PG_WRITE for PROT_WRITE
  * and PG_EXEC for PROT_EXEC (x86 cannot make a page writable or executable but
@@ -85,6 +87,7 @@ void vm_init(uintptr_t mmap_base)
 	if (mmap_base > USER_TOP || mmap_base < USER_MIN)
 		panic("vm_init: mmap_base %#lx outside the user range", (unsigned long)mmap_base);
 	vm->mmap_base = mmap_base;
+	vm_file_setup();
 	if (vma_reserve(1))
 		panic("out of memory: vm_init VMA array");
 	arch_load_root(vm->root);
@@ -121,6 +124,10 @@ static bool touched_part(const struct vma *v, uintptr_t *start, uintptr_t *end)
 void vm_zap_pages(struct vma *v, uintptr_t start, uintptr_t end)
 {
 	struct tlb_batch b = {.n = 0};
+	if (v->file) {
+		vm_file_zap_pages(v, start, end);
+		return;
+	}
 	if (!touched_part(v, &start, &end))
 		return;
 	for (uintptr_t va = start; va < end; va += PAGE_SIZE) {
@@ -137,6 +144,10 @@ void vm_reprotect_pages(struct vma *v, uintptr_t start, uintptr_t end)
 {
 	struct tlb_batch b = {.n = 0};
 	unsigned flags = vm_pte_flags(v);
+	if (v->file) {
+		vm_file_reprotect_pages(v, start, end);
+		return;
+	}
 	if (!touched_part(v, &start, &end))
 		return;
 	for (uintptr_t va = start; va < end; va += PAGE_SIZE)
@@ -149,12 +160,12 @@ void vm_reprotect_pages(struct vma *v, uintptr_t start, uintptr_t end)
 static bool anon_compatible(const struct vma *a, const struct vma *b)
 {
 	return a->end == b->start && a->flags == b->flags && a->kind == b->kind &&
-	       b->pgoff == a->pgoff + ((b->start - a->start) >> PAGE_SHIFT);
+	       a->file == b->file && b->pgoff == a->pgoff + ((b->start - a->start) >> PAGE_SHIFT);
 }
 
 /* First write to v: like Linux's anon_vma_prepare, reuse a compatible neighbour's anon id
  * (the next VMA's first) so that the two can merge later, else take a new one. */
-static void assign_anon(struct vma *v)
+void vm_assign_anon(struct vma *v)
 {
 	size_t i = (size_t)(v - vm_current.v);
 	const struct vma *next = i + 1 < vm_current.n ? v + 1 : NULL;
@@ -170,9 +181,11 @@ static void assign_anon(struct vma *v)
 int vm_populate_page(struct vma *v, uintptr_t va, uint64_t *pa, bool write)
 {
 	unsigned have;
+	if (v->file)
+		return vm_file_populate_page(v, va, pa, write);
 	va = PAGE_ALIGN_DOWN(va);
 	if (write && !v->anon)
-		assign_anon(v);
+		vm_assign_anon(v);
 	unsigned want = vm_pte_flags(v);
 	if (paging_lookup(vm_current.root, va, pa, &have)) {
 		if ((want & PG_WRITE) && !(have & PG_WRITE)) { /* first write to the page */
@@ -212,16 +225,17 @@ int vm_move_pages(const struct vma *src, uintptr_t start, uintptr_t end, uintptr
 		  uintptr_t *dlo, uintptr_t *dhi)
 {
 	struct tlb_batch b = {.n = 0};
-	unsigned flags = vm_pte_flags(src);
 	uint64_t root = vm_current.root;
 	*dlo = *dhi = 0;
 	dst -= start; /* dst + va for every va of the source */
 	if (!touched_part(src, &start, &end))
 		return 0;
-	/* Map everything at dst first: a failure then only has to undo new entries. */
+	/* Map everything at dst first: a failure then only has to undo new entries. Each
+	 * entry keeps its flags (a page-cache page stays PG_FILE, read-only or not). */
 	for (uintptr_t va = start; va < end; va += PAGE_SIZE) {
 		uint64_t pa;
-		if (!paging_lookup(root, va, &pa, NULL))
+		unsigned flags;
+		if (!paging_lookup(root, va, &pa, &flags))
 			continue;
 		if (paging_map(root, dst + va, pa, flags) < 0) {
 			for (uintptr_t u = start; u < va; u += PAGE_SIZE)
@@ -277,6 +291,7 @@ void vm_insert_mapping(uintptr_t start, uintptr_t end, int prot, int kind, int v
 	struct vma v = {
 		.start = start,
 		.end = end,
+		.file = NULL,
 		.pgoff = start >> PAGE_SHIFT,
 		.anon = vflags & VMA_SHARED ? ++vm_current.last_anon : 0,
 		.prot = (uint8_t)(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)),
@@ -290,6 +305,7 @@ size_t vm_insert_vma(const struct vma *t)
 {
 	struct vma v = *t;
 	v.tlo = v.thi = 0;
+	vm_file_hold(v.file); /* the new VMA's own reference */
 	size_t i = vma_find(v.start);
 	vma_insert(i, &v);
 	return vma_merge(i);
@@ -311,10 +327,12 @@ int vm_handle_fault(uintptr_t addr, uint64_t err)
 		return -EFAULT;
 
 	uintptr_t page = PAGE_ALIGN_DOWN(addr);
+	if (v->file)
+		return vm_file_fault(v, page, err);
 	uint64_t pa;
 	unsigned have;
 	if ((err & PF_WRITE) && !v->anon)
-		assign_anon(v);
+		vm_assign_anon(v);
 	if (paging_lookup(vm_current.root, page, &pa, &have)) {
 		bool pte_ok = (have & PG_USER) && (!(err & PF_WRITE) || (have & PG_WRITE)) &&
 			      (!(err & PF_FETCH) || (have & PG_EXEC));
@@ -363,10 +381,8 @@ long vm_copy_in(uintptr_t uaddr, const void *src, size_t len)
 void vm_describe(uintptr_t addr, char *buf, size_t size)
 {
 	static const char *const kind_name[] = {
-		[VMA_ANON] = "anonymous",
-		[VMA_PROGRAM] = "program",
-		[VMA_HEAP] = "[heap]",
-		[VMA_STACK] = "[stack]",
+		[VMA_ANON] = "anonymous", [VMA_PROGRAM] = "program", [VMA_HEAP] = "[heap]",
+		[VMA_STACK] = "[stack]",  [VMA_FILE] = "file",
 	};
 	const struct vma *v = addr < USER_TOP ? vma_lookup(addr) : NULL;
 	if (!v) {

@@ -34,6 +34,11 @@
 #define MREMAP_MAYMOVE 1
 #define MREMAP_FIXED 2
 #define MREMAP_DONTUNMAP 4
+#define MS_ASYNC 1
+#define MS_INVALIDATE 2
+#define MS_SYNC 4
+
+struct file;
 
 /* Create the program's address space (a fresh root with the kernel half) and switch to
  * it. mmap_base: top of the area where mmap places mappings without a hint (grows down);
@@ -42,11 +47,22 @@ void vm_init(uintptr_t mmap_base);
 /* Set the initial program break (page aligned by the loader); brk can grow from there. */
 void vm_set_brk_start(uintptr_t brk_start);
 
-long vm_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, long offset);
+/* file: the open file behind mmap's fd (NULL when the fd is not open: -EBADF unless
+ * MAP_ANONYMOUS, which ignores it). A file mapping holds a reference to file. */
+long vm_mmap(uintptr_t addr, size_t len, int prot, int flags, struct file *file, long offset);
 long vm_munmap(uintptr_t addr, size_t len);
 long vm_mprotect(uintptr_t addr, size_t len, int prot);
 long vm_mremap(uintptr_t old, size_t old_len, size_t new_len, int flags, uintptr_t new_addr);
 long vm_madvise(uintptr_t addr, size_t len, int advice);
+/* msync: MS_SYNC writes back the dirty pages and the inode of each shared file mapping
+ * in the range (the whole file: there is no ranged fsync). -EINVAL (flags, alignment),
+ * -ENOMEM (holes), -EBUSY (MS_INVALIDATE on locked memory), or the write-back error. */
+long vm_msync(uintptr_t addr, size_t len, int flags);
+/* mincore for the mapping at addr (page aligned, checked by the caller): fills vec with
+ * one byte per page (1: mapped, or cached in the page cache for a file mapping) for up to
+ * npages pages, stopping at the end of the VMA. Returns the pages filled, or -ENOMEM when
+ * no VMA holds addr. */
+long vm_mincore(uintptr_t addr, size_t npages, unsigned char *vec);
 /* Linux brk: returns the new break, or the current one when the request fails or is 0. */
 long vm_brk(uintptr_t new_brk);
 
@@ -59,11 +75,46 @@ long vm_copy_in(uintptr_t uaddr, const void *src, size_t len);
 
 /* Resolve a page fault at addr. err is the x86 page-fault error code (bit 0 present,
  * bit 1 write, bit 2 user, bit 4 instruction fetch). Returns 0 when the access is now
- * possible, -EFAULT when no VMA allows it, -ENOMEM when no page could be allocated. */
+ * possible, -EFAULT when no VMA allows it (SIGSEGV), -ENOMEM when no page could be
+ * allocated, -EIO when a file mapping's page lies wholly past the end of the file or
+ * cannot be read (SIGBUS). */
 int vm_handle_fault(uintptr_t addr, uint64_t err);
 
 /* Describe the VMA holding addr for a crash report ("[heap]", "[stack]", "program", or
  * "anonymous") with its range and rwx; writes "unmapped" when none. */
 void vm_describe(uintptr_t addr, char *buf, size_t size);
+
+/* vm_iter.c: a read-only view of the address space, for /proc (maps, stat, status). */
+#include <stdbool.h>
+
+/* What a VMA is (the kinds vm_describe names). Kinds added later are passed through;
+ * readers show an unknown kind as anonymous memory. */
+#define VM_AREA_ANON 0
+#define VM_AREA_PROGRAM 1
+#define VM_AREA_HEAP 2
+#define VM_AREA_STACK 3
+#define VM_AREA_FILE 4
+
+struct file;
+
+/* One VMA as vm_for_each reports it. */
+struct vm_area_info {
+	uintptr_t start, end; /* page aligned, start < end */
+	int prot;	      /* PROT_READ | PROT_WRITE | PROT_EXEC */
+	int kind;	      /* VM_AREA_* */
+	bool shared;	      /* MAP_SHARED */
+	struct file *file;    /* VM_AREA_FILE: the mapped file (the VMA's reference) */
+	uint64_t offset;      /* VM_AREA_FILE: file offset mapped at start; else 0 */
+};
+
+/* Call fn for every VMA in address order until it returns non-zero; returns that value,
+ * or 0 after the last VMA. fn must not change the address space (no mmap, munmap, page
+ * faults on unmapped user memory) while the walk is under way. */
+int vm_for_each(int (*fn)(void *arg, const struct vm_area_info *area), void *arg);
+/* Pages of the program's memory present in the page tables now (resident set). */
+uint64_t vm_resident_pages(void);
+/* For the ELF loader: the VMA holding addr is the program's stack (maps shows [stack],
+ * crash reports name it). Nothing happens when no VMA holds addr. */
+void vm_mark_stack(uintptr_t addr);
 
 #endif

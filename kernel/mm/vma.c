@@ -8,7 +8,8 @@
  * (vma_reserve) before changing anything, so an operation never fails half-way through
  * for want of an entry.
  *
- * Invariants: v[0..n) sorted by start, non-overlapping, every start < end, page aligned.
+ * Invariants: v[0..n) sorted by start, non-overlapping, every start < end, page aligned;
+ * every entry holds one reference to its file (split takes one, remove drops one).
  * Adjacent VMAs are merged whenever an operation creates a pair Linux would merge (equal
  * prot, kind and flags, contiguous pgoff, compatible anon; see struct vma), so the count
  * matches Linux's.
@@ -82,6 +83,8 @@ void vma_insert(size_t i, const struct vma *v)
 void vma_remove(size_t i, size_t count)
 {
 	struct vm_space *vm = &vm_current;
+	for (size_t k = i; k < i + count; k++)
+		vm_file_release(vm->v[k].file);
 	memmove(&vm->v[i], &vm->v[i + count], (vm->n - i - count) * sizeof(*vm->v));
 	vm->n -= count;
 }
@@ -103,6 +106,7 @@ void vma_split(size_t i, uintptr_t addr)
 	hi.start = addr;
 	hi.pgoff += (addr - vm_current.v[i].start) >> PAGE_SHIFT;
 	clip_touched(&hi);
+	vm_file_hold(hi.file); /* each half holds the file */
 	vm_current.v[i].end = addr;
 	clip_touched(&vm_current.v[i]);
 	vma_insert(i + 1, &hi);
@@ -110,7 +114,8 @@ void vma_split(size_t i, uintptr_t addr)
 
 static bool mergeable(const struct vma *a, const struct vma *b)
 {
-	if (a->end != b->start || a->prot != b->prot || a->kind != b->kind || a->flags != b->flags)
+	if (a->end != b->start || a->prot != b->prot || a->kind != b->kind ||
+	    a->flags != b->flags || a->file != b->file)
 		return false;
 	if (a->pgoff + ((a->end - a->start) >> PAGE_SHIFT) != b->pgoff)
 		return false;
@@ -132,7 +137,7 @@ static void merge_next(size_t i)
 	a->end = b->end;
 	if (!a->anon)
 		a->anon = b->anon;
-	vma_remove(i + 1, 1);
+	vma_remove(i + 1, 1); /* drops b's file reference; a holds the same file */
 }
 
 size_t vma_merge(size_t i)
@@ -214,6 +219,8 @@ uintptr_t vma_gap_bottomup(uintptr_t len, uintptr_t lo, uintptr_t hi)
 
 void vma_release_all(void)
 {
+	for (size_t i = 0; i < vm_current.n; i++)
+		vm_file_release(vm_current.v[i].file);
 	kfree(vm_current.v);
 	vm_current.v = NULL;
 	vm_current.n = vm_current.cap = 0;

@@ -14,6 +14,7 @@
 #define VMA_PROGRAM 1
 #define VMA_HEAP 2
 #define VMA_STACK 3
+#define VMA_FILE 4 /* a mapping of a regular file (vma.file set) */
 
 /* vma.flags: Linux's VM_ flags that change behaviour here or decide merging (Linux
  * never merges VMAs whose flags differ, so neither do we). */
@@ -31,6 +32,9 @@
 #define VMA_MERGEABLE 0x800   /* MADV_MERGEABLE */
 #define VMA_WIPEONFORK 0x1000 /* MADV_WIPEONFORK */
 #define VMA_DROPPABLE 0x2000  /* MAP_DROPPABLE */
+#define VMA_NOWRITE                                                                                \
+	0x4000 /* MAP_SHARED of a file not open for writing (Linux: no                             \
+		* VM_MAYWRITE, no VM_SHARED): PROT_WRITE is refused */
 
 /* [start, end) page aligned, start < end. Every page ever populated in the VMA lies in
  * [tlo, thi) (empty when tlo >= thi): walks over page tables are clipped to it, so huge
@@ -41,10 +45,18 @@
  * offset Linux gives the area (start >> PAGE_SHIFT when created), anon stands for its
  * anon_vma (0 until the first write fault of a private VMA; a shared VMA's object id
  * from creation). Two neighbours merge when pgoffs are contiguous and anon ids do not
- * conflict. */
+ * conflict.
+ *
+ * File mappings (kind VMA_FILE): file is held (one reference per VMA: a split takes one
+ * more, a merge or removal drops one) and pgoff is the file page mapped at start, as in
+ * Linux. Their page-table entries map either a page-cache page (PG_FILE, counted by the
+ * page cache, never freed here) or, in a private VMA, a private copy made on the first
+ * write (filemap.c). A shared file VMA has anon 0. */
+struct file;
 struct vma {
 	uintptr_t start, end;
 	uintptr_t tlo, thi;
+	struct file *file;
 	uint64_t pgoff;
 	uint32_t anon;
 	uint8_t prot; /* PROT_READ | PROT_WRITE | PROT_EXEC */
@@ -103,6 +115,9 @@ void vm_reprotect_pages(struct vma *v, uintptr_t start, uintptr_t end);
 /* Ensure the page holding va (inside v) is present; its physical address in *pa. write:
  * the page is populated for writing (gives a private VMA its anon id). -ENOMEM. */
 int vm_populate_page(struct vma *v, uintptr_t va, uint64_t *pa, bool write);
+/* First write to private v: give it an anon id, a compatible neighbour's when there is
+ * one (Linux's anon_vma_prepare), so that the two can merge later. */
+void vm_assign_anon(struct vma *v);
 /* Widen v's touched bounds to cover [lo, hi). */
 void vm_mark_touched(struct vma *v, uintptr_t lo, uintptr_t hi);
 /* Move the populated pages of [start, end) (inside src) to the same offsets from dst,
@@ -118,8 +133,40 @@ int vm_populate(struct vma *v, uintptr_t start, uintptr_t end, bool write);
 long vm_unmap_range(uintptr_t start, uintptr_t end);
 /* Insert a new mapping for [start, end) (free, room reserved) and merge it. */
 void vm_insert_mapping(uintptr_t start, uintptr_t end, int prot, int kind, int vflags);
-/* The same for a VMA described by t (touched bounds are ignored); returns its index. */
+/* The same for a VMA described by t (touched bounds are ignored; the new VMA takes its
+ * own reference to t->file); returns its index. */
 size_t vm_insert_vma(const struct vma *t);
+
+/* filemap.c: file-backed VMAs (v->file set). */
+/* true when f may be mapped at all (an open file, not O_PATH): else -EBADF. */
+bool vm_file_mappable(const struct file *f);
+/* mmap's checks of a file mapping, in Linux's order after the address is chosen:
+ * -EOVERFLOW (offset + len past the largest file), -EOPNOTSUPP (MAP_SHARED_VALIDATE with
+ * unknown flags), -EACCES (not open for reading; MAP_SHARED with PROT_WRITE and not open
+ * for writing), -ENODEV (no page cache: devices other than /dev/zero, directories,
+ * procfs), -EINVAL (bad type, MAP_GROWSDOWN). Adds VMA_SHARED or VMA_NOWRITE to *vflags.
+ * Returns 0 to map the file, 1 to map anonymous memory instead (/dev/zero). */
+int vm_file_mmap_check(struct file *f, uintptr_t len, uint64_t pgoff, int prot, int flags,
+		       int *vflags);
+/* Register with the page cache so that truncation unmaps pages past the new end. */
+void vm_file_setup(void);
+/* The fault at page (inside v, access already allowed by v->prot): maps the page-cache
+ * page, or a private copy on a write to a private VMA. 0, -ENOMEM, -EIO (past the end
+ * of the file, or unreadable: SIGBUS), -EFAULT (a kernel access the entry allows). */
+int vm_file_fault(struct vma *v, uintptr_t page, uint64_t err);
+/* vm_populate_page for a file VMA. */
+int vm_file_populate_page(struct vma *v, uintptr_t va, uint64_t *pa, bool write);
+/* Unmap the populated pages of v inside [start, end) (touched part only): page-cache
+ * pages are released to the cache, private copies freed. Flushes the TLB. */
+void vm_file_zap_pages(struct vma *v, uintptr_t start, uintptr_t end);
+/* Re-flag the populated pages of v inside [start, end) for v->prot: page-cache pages
+ * lose PG_WRITE (the next store faults and dirties the page again). */
+void vm_file_reprotect_pages(struct vma *v, uintptr_t start, uintptr_t end);
+/* The file page that va (inside v) maps. */
+uint64_t vm_file_index(const struct vma *v, uintptr_t va);
+/* Take and drop VMA references to files (NULL is ignored). */
+void vm_file_hold(struct file *f);
+void vm_file_release(struct file *f);
 
 /* mmap.c */
 /* Pick an address for a new mapping of len bytes (page aligned, non-zero): MAP_FIXED

@@ -95,6 +95,8 @@ long sys_munmap(const struct syscall_args *a);
 long sys_mprotect(const struct syscall_args *a);
 long sys_mremap(const struct syscall_args *a);
 long sys_madvise(const struct syscall_args *a);
+long sys_msync(const struct syscall_args *a);
+long sys_mincore(const struct syscall_args *a);
 
 /* sys_proc.c: the one process (pid 1, tid 1, root). */
 long sys_exit(const struct syscall_args *a);

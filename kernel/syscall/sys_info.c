@@ -3,6 +3,7 @@
 #include "core/errno.h"
 #include "core/random.h"
 #include "core/time.h"
+#include "core/uts.h"
 #include "lib/string.h"
 #include "mm/pmm.h"
 #include "mm/uaccess.h"
@@ -15,19 +16,18 @@ struct info_utsname {
 	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
 };
 
-/* glibc refuses to run on kernels older than its minimum (3.2), so the release must look
- * like a modern Linux. */
+/* The values are in core/uts.h, shared with /proc. */
 long sys_uname(const struct syscall_args *a)
 {
 	struct info_utsname u;
 
 	memset(&u, 0, sizeof(u));
-	strlcpy(u.sysname, "Linux", sizeof(u.sysname));
-	strlcpy(u.nodename, "isle", sizeof(u.nodename));
-	strlcpy(u.release, "6.1.0-isle", sizeof(u.release));
-	strlcpy(u.version, "#1 SMP isle", sizeof(u.version));
-	strlcpy(u.machine, "x86_64", sizeof(u.machine));
-	strlcpy(u.domainname, "(none)", sizeof(u.domainname));
+	strlcpy(u.sysname, UTS_SYSNAME, sizeof(u.sysname));
+	strlcpy(u.nodename, UTS_NODENAME, sizeof(u.nodename));
+	strlcpy(u.release, UTS_RELEASE, sizeof(u.release));
+	strlcpy(u.version, UTS_VERSION, sizeof(u.version));
+	strlcpy(u.machine, UTS_MACHINE, sizeof(u.machine));
+	strlcpy(u.domainname, UTS_DOMAINNAME, sizeof(u.domainname));
 	return copy_to_user((void *)(uintptr_t)a->arg[0], &u, sizeof(u)) < 0 ? -EFAULT : 0;
 }
 

@@ -41,6 +41,7 @@ static const struct trace_desc descs[SYS_MAX + 1] = {
 	[SYS_sched_yield] = D(TR_DEC),
 	[SYS_mremap] = D(TR_HEX, TK_PTR, TK_ULONG, TK_ULONG, TK_MREMAP_FLAGS, TK_MREMAP_ADDR),
 	[SYS_msync] = D(TR_DEC, TK_PTR, TK_ULONG, TK_HEX),
+	[SYS_mincore] = D(TR_DEC, TK_PTR, TK_ULONG, TK_PTR),
 	[SYS_madvise] = D(TR_DEC, TK_PTR, TK_ULONG, TK_MADVICE),
 	[SYS_dup] = D(TR_DEC, TK_FD),
 	[SYS_dup2] = D(TR_DEC, TK_FD, TK_FD),

@@ -173,6 +173,11 @@ long vm_map_fixed(uintptr_t addr, size_t len, int prot)
 	return 0;
 }
 
+void vm_mark_stack(uintptr_t addr)
+{
+	assert_true(mapped(addr, PAGE_SIZE)); /* the stack, labelled once it is mapped */
+}
+
 long vm_mprotect(uintptr_t addr, size_t len, int prot)
 {
 	assert_true(mapped(addr, len) && nops < 64);

@@ -47,7 +47,7 @@ static int teardown(void **state)
 
 static long map(uintptr_t addr, size_t len, int prot, int flags)
 {
-	return vm_mmap(addr, len, prot, flags, -1, 0);
+	return vm_mmap(addr, len, prot, flags, NULL, 0);
 }
 
 static uint8_t rd(uintptr_t va)
@@ -79,9 +79,9 @@ static void t_init(void **state)
 
 static void t_mmap_errors(void **state)
 {
-	assert_int_equal(vm_mmap(0, P, RW, ANON, -1, 5), -EINVAL); /* offset */
-	assert_int_equal(vm_mmap(0, P, RW, MAP_PRIVATE, -1, 0), -EBADF);
-	assert_int_equal(vm_mmap(0, 0, RW, MAP_PRIVATE, 5, 0), -EBADF); /* before len */
+	assert_int_equal(vm_mmap(0, P, RW, ANON, NULL, 5), -EINVAL); /* offset */
+	assert_int_equal(vm_mmap(0, P, RW, MAP_PRIVATE, NULL, 0), -EBADF);
+	assert_int_equal(vm_mmap(0, 0, RW, MAP_PRIVATE, NULL, 0), -EBADF); /* before len */
 	assert_int_equal(map(0, 0, RW, ANON), -EINVAL);
 	assert_int_equal(map(0, P, RW, MAP_ANONYMOUS), -EINVAL); /* no type */
 	assert_int_equal(map(0, P, RW, MAP_ANONYMOUS | 4), -EINVAL);
@@ -104,7 +104,7 @@ static void t_mmap_errors(void **state)
 	assert_int_equal(vm_current.n, 1);
 	/* Accepted: unknown prot bits, fd ignored with MAP_ANONYMOUS, droppable, top page. */
 	assert_true(map(0, P, 0xff, ANON) > 0);
-	assert_true(vm_mmap(0, P, RW, ANON, 7, 0) > 0);
+	assert_true(vm_mmap(0, P, RW, ANON, NULL, 0) > 0);
 	assert_true(map(0, P, RW, MAP_ANONYMOUS | 0x08) > 0);
 	assert_int_equal(map(USER_TOP - P, P, RW, ANON | MAP_FIXED), (long)(USER_TOP - P));
 }

@@ -48,7 +48,7 @@ static int teardown(void **state)
 
 static long map(uintptr_t addr, size_t len, int prot, int flags)
 {
-	return vm_mmap(addr, len, prot, flags, -1, 0);
+	return vm_mmap(addr, len, prot, flags, NULL, 0);
 }
 
 static void wr(uintptr_t va, uint8_t v)

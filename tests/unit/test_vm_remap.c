@@ -49,7 +49,7 @@ static int teardown(void **state)
 
 static long map(uintptr_t addr, size_t len, int prot, int flags)
 {
-	return vm_mmap(addr, len, prot, flags, -1, 0);
+	return vm_mmap(addr, len, prot, flags, NULL, 0);
 }
 
 static uint8_t rd(uintptr_t va)

@@ -180,7 +180,7 @@ static bool step(char *desc, size_t size, long *h, long *o, int *val)
 			 MAP_ANONYMOUS | (rand() % 4 ? MAP_FIXED : MAP_FIXED_NOREPLACE);
 		snprintf(desc, size, "mmap(%#lx, %#zx, %d, %#x)", a, l, prot, fl);
 		*h = host(SYS_mmap, a, l, prot, fl, -1, 0);
-		*o = vm_mmap(a, l, prot, fl, -1, 0);
+		*o = vm_mmap(a, l, prot, fl, NULL, 0);
 		return true;
 	}
 	case 1:

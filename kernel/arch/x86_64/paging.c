@@ -19,6 +19,7 @@
 #define PTE_PCD (1UL << 4)
 #define PTE_PS (1UL << 7)
 #define PTE_G (1UL << 8)
+#define PTE_SW_FILE (1UL << 9) /* available to software: PG_FILE */
 #define PTE_NX (1UL << 63)
 #define PTE_ADDR 0x000ffffffffff000UL
 #define PML4_KERNEL_FIRST 254 /* USER_TOP >> 39 */
@@ -80,6 +81,8 @@ static uint64_t pte_bits(unsigned flags)
 		v |= PTE_NX;
 	if (flags & PG_NOCACHE)
 		v |= PTE_PCD | PTE_PWT;
+	if (flags & PG_FILE)
+		v |= PTE_SW_FILE;
 	return v;
 }
 
@@ -94,6 +97,8 @@ static unsigned pte_flags(uint64_t pte)
 		f |= PG_EXEC;
 	if (pte & PTE_PCD)
 		f |= PG_NOCACHE;
+	if (pte & PTE_SW_FILE)
+		f |= PG_FILE;
 	return f;
 }
 

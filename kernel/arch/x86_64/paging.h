@@ -13,6 +13,9 @@
 #define PG_EXEC 0x2u
 #define PG_USER 0x4u
 #define PG_NOCACHE 0x8u
+/* Software bit (ignored by the MMU): the page belongs to the page cache, not to the
+ * mapping, so unmapping it must not free it (mm/filemap.c). */
+#define PG_FILE 0x10u
 
 extern uint64_t kernel_root; /* physical address of the kernel's PML4 */
 

@@ -192,10 +192,11 @@ static void user_backtrace(const struct trap_frame *tf)
 	}
 }
 
-static _Noreturn void user_fault(struct trap_frame *tf, uint64_t addr)
+/* bus: a page fault past the end of a mapped file (vm_handle_fault's -EIO): SIGBUS. */
+static _Noreturn void user_fault_as(struct trap_frame *tf, uint64_t addr, bool bus)
 {
-	const char *signame;
-	int sig = signal_for(tf->vector, &signame);
+	const char *signame = "SIGBUS";
+	int sig = bus ? 7 : signal_for(tf->vector, &signame);
 	char what[96], where[96], sym[96];
 	exec_symbolize(tf->rip, sym, sizeof(sym));
 	if (tf->vector == 14) {
@@ -217,6 +218,11 @@ static _Noreturn void user_fault(struct trap_frame *tf, uint64_t addr)
 	program_exit(ISLE_EXIT_SIGNAL_BASE + sig, reason);
 }
 
+static _Noreturn void user_fault(struct trap_frame *tf, uint64_t addr)
+{
+	user_fault_as(tf, addr, false);
+}
+
 static _Noreturn void out_of_memory(uint64_t addr)
 {
 	printk("isle: out of memory: the program touched %#lx and no free page is left "
@@ -233,8 +239,9 @@ static void page_fault(struct trap_frame *tf)
 
 	if (!user && !ucopy)
 		kernel_fault(tf, addr);
+	int r = -EFAULT;
 	if (addr < USER_TOP) {
-		int r = vm_handle_fault(addr, tf->error);
+		r = vm_handle_fault(addr, tf->error);
 		if (r == 0)
 			return;
 		if (r == -ENOMEM)
@@ -244,7 +251,7 @@ static void page_fault(struct trap_frame *tf)
 		tf->rip = (uint64_t)uaccess_copy_fixup;
 		return;
 	}
-	user_fault(tf, addr);
+	user_fault_as(tf, addr, r == -EIO);
 }
 
 void trap_handle(struct trap_frame *tf)

@@ -102,6 +102,25 @@ int ext2_writepage(struct inode *inode, uint64_t index, const void *page)
 	return 0;
 }
 
+int ext2_prepare_write(struct inode *inode, uint64_t off, uint64_t len)
+{
+	struct ext2_fs *fs = ext2_fs_of(inode);
+	uint32_t pblk;
+
+	if (inode->sb->read_only)
+		return -EROFS;
+	if (!len)
+		return 0;
+	if (off >= ext2_max_size(fs) || len > ext2_max_size(fs) - off)
+		return -EFBIG;
+	for (uint64_t lblk = off / fs->bsize; lblk <= (off + len - 1) / fs->bsize; lblk++) {
+		int err = ext2_bmap(inode, lblk, true, false, &pblk);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 long ext2_readlink(struct inode *inode, char *buf, size_t size)
 {
 	struct ext2_fs *fs = ext2_fs_of(inode);

@@ -277,6 +277,8 @@ int ext2_rename(struct inode *odir, const char *oname, size_t olen, struct inode
 /* file.c */
 int ext2_readpage(struct inode *inode, uint64_t index, void *page);
 int ext2_writepage(struct inode *inode, uint64_t index, const void *page);
+/* Allocate the blocks backing [off, off+len) now, so write() reports -ENOSPC. */
+int ext2_prepare_write(struct inode *inode, uint64_t off, uint64_t len);
 long ext2_readlink(struct inode *inode, char *buf, size_t size);
 int ext2_setattr(struct inode *inode, const struct iattr *attr);
 int ext2_fsync(struct inode *inode);

@@ -340,6 +340,10 @@ int ext2_mount(struct blkdev *dev, bool read_only, struct super_block **out)
 	fs->sb.block_size = fs->bsize;
 	fs->sb.read_only = ro;
 	fs->sb.magic = EXT2_SUPER_MAGIC;
+	fs->sb.fstype = "ext2";
+	_Static_assert(sizeof(fs->sb.source) > 5 + sizeof(dev->name), "/dev/NAME fits");
+	memcpy(fs->sb.source, "/dev/", 5); /* fs is zeroed: the NUL is there */
+	memcpy(fs->sb.source + 5, dev->name, strnlen(dev->name, sizeof(dev->name)));
 	fs->sb.priv = fs;
 	err = ext2_iget(fs, EXT2_ROOT_INO, &root);
 	if (err)

@@ -1,0 +1,66 @@
+/* vm_iter.c: a read-only view of the address space for /proc (vm.h): the VMAs in address
+ * order, and the resident set counted from the page tables; and the loader's label for
+ * the stack it maps. Nothing here changes mappings or pages. The resident count walks only each
+ * VMA's touched range (vma.h), page by page: cheap for the small programs isle runs, proportional
+ * to touched memory. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/x86_64/paging.h"
+#include "mm/layout.h"
+#include "mm/vm.h"
+#include "mm/vma.h"
+
+_Static_assert(VM_AREA_ANON == VMA_ANON && VM_AREA_PROGRAM == VMA_PROGRAM &&
+		       VM_AREA_HEAP == VMA_HEAP && VM_AREA_STACK == VMA_STACK &&
+		       VM_AREA_FILE == VMA_FILE,
+	       "vm.h kinds follow vma.h");
+
+int vm_for_each(int (*fn)(void *arg, const struct vm_area_info *area), void *arg)
+{
+	for (size_t i = 0; i < vm_current.n; i++) {
+		const struct vma *v = &vm_current.v[i];
+		struct vm_area_info a = {
+			.start = v->start,
+			.end = v->end,
+			.prot = v->prot,
+			.kind = v->kind,
+			.shared = (v->flags & VMA_SHARED) != 0,
+		};
+		if (v->kind == VMA_FILE) {
+			a.file = v->file;
+			a.offset = v->pgoff * PAGE_SIZE;
+		}
+		int r = fn(arg, &a);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+uint64_t vm_resident_pages(void)
+{
+	uint64_t n = 0;
+
+	if (!vm_current.root)
+		return 0;
+	for (size_t i = 0; i < vm_current.n; i++) {
+		const struct vma *v = &vm_current.v[i];
+		uintptr_t lo = v->tlo > v->start ? v->tlo : v->start;
+		uintptr_t hi = v->thi < v->end ? v->thi : v->end;
+
+		for (uintptr_t va = lo & PAGE_MASK; va < hi; va += PAGE_SIZE)
+			if (paging_lookup(vm_current.root, va, NULL, NULL))
+				n++;
+	}
+	return n;
+}
+
+void vm_mark_stack(uintptr_t addr)
+{
+	struct vma *v = vma_lookup(addr);
+
+	if (v)
+		v->kind = VMA_STACK; /* its neighbours are gaps: nothing to merge */
+}
