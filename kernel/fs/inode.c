@@ -9,6 +9,7 @@
 #include "core/time.h"
 #include "fs/pagecache.h"
 #include "fs/vfs.h"
+#include "fs/writeback.h"
 #include "mm/heap.h"
 
 #define HASH_SIZE 1024
@@ -83,9 +84,12 @@ void vfs_iput(struct inode *inode)
 	kfree(inode);
 }
 
+bool vfs_dirty_pending;
+
 void vfs_mark_dirty(struct inode *inode)
 {
 	inode->dirty = true;
+	vfs_dirty_pending = true;
 }
 
 struct timespec64 vfs_now(void)

@@ -6,6 +6,7 @@
  * MONOTONIC. CPU time is not accounted: the process and thread CPU-time clocks read the
  * monotonic clock too (the only process runs whenever the CPU is not idle). Sleeps are not
  * interrupted (no signals yet), so the remaining time is never written. */
+#include "fs/writeback.h"
 #include <stdbool.h>
 
 #include "core/errno.h"
@@ -125,6 +126,20 @@ long sys_time(const struct syscall_args *a)
 	return t;
 }
 
+/* Sleep until deadline, waking to write dirty data back when that falls due first. */
+static void sleep_until(uint64_t deadline)
+{
+	for (;;) {
+		uint64_t due = writeback_due();
+		if (due >= deadline) {
+			time_sleep_until(deadline);
+			return;
+		}
+		time_sleep_until(due);
+		writeback_run(); /* clears what is pending: the next round sleeps on */
+	}
+}
+
 long sys_nanosleep(const struct syscall_args *a)
 {
 	uint64_t ns;
@@ -132,7 +147,7 @@ long sys_nanosleep(const struct syscall_args *a)
 
 	if (r < 0)
 		return r;
-	time_sleep_until(add_sat(time_monotonic_ns(), ns));
+	sleep_until(add_sat(time_monotonic_ns(), ns));
 	return 0;
 }
 
@@ -177,6 +192,6 @@ long sys_clock_nanosleep(const struct syscall_args *a)
 	} else {
 		deadline = ns;
 	}
-	time_sleep_until(deadline);
+	sleep_until(deadline);
 	return 0;
 }

@@ -8,11 +8,13 @@
 
 #include "core/cmdline.h"
 #include "core/errno.h"
+#include "fs/writeback.h"
 #include "core/printk.h"
 #include "mm/uaccess.h"
 #include "syscall/nr.h"
 #include "syscall/sys.h"
 #include "syscall/syscall.h"
+#include "fs/writeback.h"
 #include "syscall/trace.h"
 
 static long (*const syscall_table[SYS_MAX + 1])(const struct syscall_args *) = {
@@ -178,4 +180,5 @@ void syscall_dispatch(struct trap_frame *tf)
 		trace_exit(&trace_line, ret);
 		printk("%s\n", trace_line.buf);
 	}
+	writeback_poll();
 }

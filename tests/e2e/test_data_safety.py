@@ -258,3 +258,36 @@ def test_tree_survives_orderly_exit(tmp_path, machine):
     status, out, err = run_cmd(cmd, timeout=BOOT_TIMEOUT)
     assert (status, out) == (0, verified), err
     fsck_clean(img)
+
+
+@pytest.mark.parametrize("machine", DEFAULT_MACHINES)
+def test_periodic_writeback_without_fsync(tmp_path, machine):
+    """Data written without fsync or close is on disk within the kernel's 5 s write-back
+    delay: the program sleeps 8 s of guest time after writing, then the VM is killed."""
+    require_isle()
+    prog = guest_binary("writeback")
+    d = tmp_path / "native"
+    status, out, _ = run_native(prog, [d, "0"])
+    assert (status, out) == (0, b"written\nslept\nPASS writeback\n")
+    assert (d / "wb.txt").read_bytes() == b"written back without fsync\n"
+
+    img = build_image(tmp_path, prog, {"Args": ["/data", "60"], "BaseVolumeSz": "16m"})
+    cmd = [str(ISLE), "run", "--accel", "tcg", "--machine", machine, str(img)]
+    run = Started(cmd, tmp_path / "isle.err")
+    qemu = None
+    try:
+        seen = run.wait_for(b"slept", BOOT_TIMEOUT)
+        qemu = find_qemu(run.proc.pid, 30 if seen else 2)
+        assert seen, f"no 'slept' line: stdout {run.out!r}\nstderr:\n{run.stderr()}"
+        assert qemu is not None, f"no qemu-system child of isle ({run.proc.pid})"
+        kill_pid(qemu)
+        status = run.finish(60)
+    finally:
+        if qemu is not None:
+            kill_pid(qemu)
+        run.kill_group()
+    assert status not in (None, 0, 125), run.stderr()
+    code, text = e2fsck(img, "-fy")
+    assert code in (0, 1), f"e2fsck -fy: exit {code}\n{text}"
+    data, derr = debugfs(img, "cat /data/wb.txt")
+    assert data == b"written back without fsync\n", f"{data!r}\n{derr}"

@@ -336,7 +336,13 @@ int ext2_mount(struct blkdev *dev, bool read_only, struct super_block **out)
 	if (err)
 		goto fail;
 	fs->sb.ops = &ext2_sb_ops;
-	fs->sb.dev = (uint64_t)(uintptr_t)dev;
+	/* st_dev as Linux numbers virtio disks (major 254, 16 minors per disk: vda 254:0,
+	 * vdb 254:16), never a kernel address the program could learn from. */
+	unsigned disk = dev->name[0] == 'v' && dev->name[1] == 'd' && dev->name[2] >= 'a' &&
+					dev->name[2] <= 'z'
+				? (unsigned)(dev->name[2] - 'a')
+				: 0;
+	fs->sb.dev = (254u << 8) | (disk * 16);
 	fs->sb.block_size = fs->bsize;
 	fs->sb.read_only = ro;
 	fs->sb.magic = EXT2_SUPER_MAGIC;
