@@ -257,6 +257,43 @@ fail:
 }
 
 /* The cached page `index`, read in (fill) or zeroed (!fill) when not cached. */
+/* Readahead: on a miss, read up to READAHEAD_PAGES uncached pages from index to EOF with
+ * one readpages call. Pages after the first are only added while memory is plentiful, so
+ * making room (reclaim) can never evict a page of this window. */
+#define READAHEAD_PAGES 32
+
+static bool room_for_readahead(void)
+{
+	return pmm_free_pages() > 256 && lru_pages + 1 < pmm_total_pages() / 2;
+}
+
+static int read_ahead(struct inode *inode, uint64_t index, struct pcpage **out)
+{
+	uint64_t eof = (inode->size + PAGECACHE_PAGE - 1) / PAGECACHE_PAGE;
+	struct pcpage *pg[READAHEAD_PAGES];
+	void *data[READAHEAD_PAGES];
+	unsigned n = 0;
+
+	do {
+		pg[n] = new_page(inode, index + n);
+		if (!pg[n])
+			break;
+		data[n] = pg[n]->data;
+		n++;
+	} while (n < READAHEAD_PAGES && index + n < eof && !lookup(inode, index + n) &&
+		 room_for_readahead());
+	if (!n)
+		return -ENOMEM;
+	int r = inode->ops->readpages(inode, index, n, data);
+	if (r < 0) {
+		for (unsigned k = n; k-- > 0;)
+			free_page_at(inode, find_pos(inode->pages, index + k));
+		return r;
+	}
+	*out = pg[0];
+	return 0;
+}
+
 static int get_page(struct inode *inode, uint64_t index, bool fill, struct pcpage **out)
 {
 	struct pcpage *p = lookup(inode, index);
@@ -267,6 +304,8 @@ static int get_page(struct inode *inode, uint64_t index, bool fill, struct pcpag
 		*out = p;
 		return 0;
 	}
+	if (fill && inode->ops && inode->ops->readpages)
+		return read_ahead(inode, index, out);
 	p = new_page(inode, index);
 	if (!p)
 		return -ENOMEM;

@@ -117,6 +117,9 @@ struct inode_ops {
 	 * writepage stores a page (allocating blocks), never beyond inode->size. */
 	int (*readpage)(struct inode *inode, uint64_t index, void *page);
 	int (*writepage)(struct inode *inode, uint64_t index, const void *page);
+	/* Optional: fill n consecutive pages from index in as few disk requests as possible
+	 * (readahead); same contract as readpage for each page. */
+	int (*readpages)(struct inode *inode, uint64_t index, unsigned n, void *const *pages);
 	/* Optional, for file systems that allocate blocks: called by the page cache before a
 	 * write() copies into [off, off+len), so the space exists before the data is taken
 	 * (-ENOSPC here, not silently at write-back). */

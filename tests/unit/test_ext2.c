@@ -51,6 +51,52 @@ static void test_read_1k(void **state)
 	read_tree(1024); /* big.bin reaches the double-indirect block */
 }
 
+/* Readahead returns exactly what page-by-page reads return: across holes (sparse.bin),
+ * indirect blocks (big.bin), window sizes and starts, and the EOF tail (hello.txt). */
+static void readpages_match(unsigned bsize)
+{
+	static const char *const files[] = {"big.bin", "sparse.bin", "hello.txt"};
+	static const unsigned windows[] = {1, 2, 3, 7, 32};
+	struct mnt m;
+	struct inode *in;
+
+	stage();
+	mkimg(bsize, 8192, "");
+	assert_int_equal(mnt_open(&m, true), 0);
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		assert_int_equal(walk(&m, files[f], &in), 0);
+		uint64_t pages = (in->size + 4095) / 4096 + 1; /* one page past EOF too */
+		for (size_t w = 0; w < sizeof(windows) / sizeof(windows[0]); w++) {
+			unsigned n = windows[w];
+			for (uint64_t start = 0; start < pages; start += n + 1) {
+				static unsigned char got[32][4096], want[4096];
+				void *ptrs[32];
+				for (unsigned k = 0; k < n; k++) {
+					memset(got[k], 0x5a, sizeof(got[k]));
+					ptrs[k] = got[k];
+				}
+				assert_int_equal(in->ops->readpages(in, start, n, ptrs), 0);
+				for (unsigned k = 0; k < n; k++) {
+					assert_int_equal(in->ops->readpage(in, start + k, want), 0);
+					assert_memory_equal(got[k], want, sizeof(want));
+				}
+			}
+		}
+		vfs_iput(in);
+	}
+	mnt_close(&m);
+}
+
+static void test_readpages_4k(void **state)
+{
+	readpages_match(4096);
+}
+
+static void test_readpages_1k(void **state)
+{
+	readpages_match(1024);
+}
+
 /* ---- writing ---- */
 
 /* The write sequence on an image made with opts (NULL: the pinned options). With other
@@ -320,6 +366,7 @@ static void test_enospc(void **state)
 
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_read_4k),	       cmocka_unit_test(test_read_1k),
+	cmocka_unit_test(test_readpages_4k),   cmocka_unit_test(test_readpages_1k),
 	cmocka_unit_test(test_write_4k),       cmocka_unit_test(test_write_1k),
 	cmocka_unit_test(test_enospc),	       cmocka_unit_test(test_write_2k),
 	cmocka_unit_test(test_write_defaults), cmocka_unit_test(test_readdir_resume),

@@ -67,6 +67,65 @@ int ext2_readpage(struct inode *inode, uint64_t index, void *page)
 	return 0;
 }
 
+/* Readahead: runs of physically contiguous blocks across the n pages are read with one
+ * request each into a bounce buffer (the pages themselves are not physically adjacent)
+ * and copied out. Allocated once; a failed allocation falls back to page by page. */
+#define READ_RUN_MAX (128u * 1024u)
+
+int ext2_readpages(struct inode *inode, uint64_t index, unsigned n, void *const *pages)
+{
+	static char *bounce;
+	struct ext2_fs *fs = ext2_fs_of(inode);
+	uint32_t per = PAGE_BYTES / fs->bsize, run = 0, first = 0, pblk;
+	uint64_t start = index * per, nblk = (uint64_t)n * per, run_at = 0;
+	uint64_t eof_blk = (inode->size + fs->bsize - 1) / fs->bsize;
+	int err;
+
+	if (!bounce)
+		bounce = kmalloc(READ_RUN_MAX);
+	if (!bounce) {
+		for (unsigned k = 0; k < n; k++)
+			if ((err = ext2_readpage(inode, index + k, pages[k])) < 0)
+				return err;
+		return 0;
+	}
+	for (unsigned k = 0; k < n; k++)
+		memset(pages[k], 0, PAGE_BYTES);
+	for (uint64_t b = 0; b <= nblk; b++) {
+		pblk = 0;
+		if (b < nblk && start + b < eof_blk) {
+			err = ext2_bmap(inode, start + b, false, false, &pblk);
+			if (err)
+				return err;
+		}
+		if (run && pblk == first + run && (run + 1) * fs->bsize <= READ_RUN_MAX) {
+			run++;
+			continue;
+		}
+		if (run) {
+			err = data_io(fs, BLK_READ, first, bounce, run);
+			if (err)
+				return err;
+			for (uint32_t j = 0; j < run; j++) {
+				uint64_t at = run_at + j;
+				memcpy((char *)pages[at / per] + (at % per) * fs->bsize,
+				       bounce + (size_t)j * fs->bsize, fs->bsize);
+			}
+		}
+		first = pblk;
+		run_at = b;
+		run = pblk ? 1 : 0;
+	}
+	/* The part of the last page past EOF reads as zeros (the block on disk may not). */
+	uint64_t last = index + n - 1;
+	if (inode->size < (last + 1) * PAGE_BYTES && inode->size > index * PAGE_BYTES) {
+		uint64_t k = inode->size / PAGE_BYTES - index;
+		memset((char *)pages[k] + inode->size % PAGE_BYTES, 0,
+		       PAGE_BYTES - inode->size % PAGE_BYTES);
+	}
+	return 0;
+}
+
 int ext2_writepage(struct inode *inode, uint64_t index, const void *page)
 {
 	struct ext2_fs *fs = ext2_fs_of(inode);

@@ -496,6 +496,7 @@ static const struct inode_ops ext2_dir_ops = {
 static const struct inode_ops ext2_file_ops = {
 	.readpage = ext2_readpage,
 	.writepage = ext2_writepage,
+	.readpages = ext2_readpages,
 	.prepare_write = ext2_prepare_write,
 	.setattr = ext2_setattr,
 	.fsync = ext2_fsync,

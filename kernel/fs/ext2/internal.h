@@ -277,6 +277,7 @@ int ext2_rename(struct inode *odir, const char *oname, size_t olen, struct inode
 /* file.c */
 int ext2_readpage(struct inode *inode, uint64_t index, void *page);
 int ext2_writepage(struct inode *inode, uint64_t index, const void *page);
+int ext2_readpages(struct inode *inode, uint64_t index, unsigned n, void *const *pages);
 /* Allocate the blocks backing [off, off+len) now, so write() reports -ENOSPC. */
 int ext2_prepare_write(struct inode *inode, uint64_t off, uint64_t len);
 long ext2_readlink(struct inode *inode, char *buf, size_t size);
