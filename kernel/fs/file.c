@@ -376,19 +376,9 @@ int vfs_setattr(struct inode *inode, const struct iattr *attr)
 		return -EROFS;
 	if (inode->ops && inode->ops->setattr)
 		return inode->ops->setattr(inode, attr);
-	if (attr->valid & ATTR_MODE)
-		inode->mode = (inode->mode & S_IFMT) | (attr->mode & 07777);
-	if (attr->valid & ATTR_UID)
-		inode->uid = attr->uid;
-	if (attr->valid & ATTR_GID)
-		inode->gid = attr->gid;
 	if (attr->valid & ATTR_SIZE)
 		inode->size = attr->size;
-	if (attr->valid & ATTR_ATIME)
-		inode->atime = attr->atime;
-	if (attr->valid & ATTR_MTIME)
-		inode->mtime = attr->mtime;
-	inode->ctime = (attr->valid & ATTR_CTIME) ? attr->ctime : vfs_now();
+	vfs_apply_attr(inode, attr);
 	vfs_mark_dirty(inode);
 	return 0;
 }

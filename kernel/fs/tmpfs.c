@@ -366,19 +366,9 @@ static long t_readlink(struct inode *inode, char *buf, size_t size)
 
 static int t_setattr(struct inode *inode, const struct iattr *a)
 {
-	if (a->valid & ATTR_MODE)
-		inode->mode = (inode->mode & S_IFMT) | (a->mode & 07777);
-	if (a->valid & ATTR_UID)
-		inode->uid = a->uid;
-	if (a->valid & ATTR_GID)
-		inode->gid = a->gid;
 	if (a->valid & ATTR_SIZE)
 		inode->size = a->size;
-	if (a->valid & ATTR_ATIME)
-		inode->atime = a->atime;
-	if (a->valid & ATTR_MTIME)
-		inode->mtime = a->mtime;
-	inode->ctime = (a->valid & ATTR_CTIME) ? a->ctime : vfs_now();
+	vfs_apply_attr(inode, a);
 	return 0;
 }
 

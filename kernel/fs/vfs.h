@@ -192,6 +192,10 @@ struct inode *vfs_iget(struct super_block *sb, uint64_t ino, bool *fresh);
 struct inode *vfs_igrab(struct inode *inode); /* new reference to a held inode */
 void vfs_iput(struct inode *inode);
 void vfs_mark_dirty(struct inode *inode);
+/* Copy the fields attr selects into the in-memory inode: mode bits (never the type),
+ * uid, gid, atime, mtime, and ctime (attr's, or now). Not the size: resizing is the file
+ * system's job. For setattr implementations. */
+void vfs_apply_attr(struct inode *inode, const struct iattr *attr);
 struct timespec64 vfs_now(void); /* realtime, for timestamps */
 
 /* Mounts. The root file system first; others on existing directories. vfs_mount_root

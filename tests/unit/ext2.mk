@@ -1,7 +1,7 @@
 #ext2.mk : unit tests of the block cache and the ext2 file system over image files made
 #(and checked afterwards) by the real e2fsprogs : mke2fs - d, e2fsck - fn, debugfs.
 UNIT_TESTS += test_bcache test_ext2 test_ext2_bad
-EXT2_TEST_SRCS := tests/unit/ext2_fakes.c tests/unit/ext2_util.c kernel/fs/bcache.c \
+EXT2_TEST_SRCS := tests/unit/ext2_fakes.c kernel/fs/attr.c tests/unit/ext2_util.c kernel/fs/bcache.c \
 	$(sort $(wildcard kernel/fs/ext2/*.c))
 test_bcache_SRCS := tests/unit/test_bcache.c tests/unit/ext2_fakes.c kernel/fs/bcache.c
 test_ext2_SRCS := tests/unit/test_ext2.c $(EXT2_TEST_SRCS)

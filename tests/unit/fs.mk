@@ -3,7 +3,7 @@
 # write, truncate, and eviction to a fake disk when RAM runs out).
 UNIT_TESTS += test_namei test_pagecache
 FS_CORE_SRCS := tests/unit/fs_fakes.c tests/unit/mm_fakes.c kernel/mm/pmm.c kernel/mm/heap.c \
-	kernel/fs/inode.c kernel/fs/mount.c kernel/fs/namei.c kernel/fs/pagecache.c \
+	kernel/fs/inode.c kernel/fs/attr.c kernel/fs/mount.c kernel/fs/namei.c kernel/fs/pagecache.c \
 	kernel/fs/tmpfs.c kernel/fs/file.c kernel/fs/fdtable.c
 FS_FAKE_DEVFS := tests/unit/fs_fake_devfs.c
 test_namei_SRCS := tests/unit/test_namei.c $(FS_CORE_SRCS) $(FS_FAKE_DEVFS)

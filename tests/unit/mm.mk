@@ -3,7 +3,7 @@
 UNIT_TESTS += test_pmm test_heap test_vm test_vm_remap test_vm_merge test_vm_file
 MM_FAKES := tests/unit/mm_fakes.c
 # File mappings reach into the real VFS core (tmpfs inodes, open files, the page cache).
-MM_FS_SRCS := tests/unit/fs_fakes.c tests/unit/fs_fake_devfs.c kernel/fs/inode.c \
+MM_FS_SRCS := tests/unit/fs_fakes.c tests/unit/fs_fake_devfs.c kernel/fs/inode.c kernel/fs/attr.c \
 	kernel/fs/mount.c kernel/fs/namei.c kernel/fs/pagecache.c kernel/fs/tmpfs.c \
 	kernel/fs/file.c kernel/fs/fdtable.c
 MM_VM_SRCS := $(MM_FAKES) tests/unit/mm_fake_paging.c kernel/mm/vm.c kernel/mm/vma.c \

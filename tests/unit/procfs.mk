@@ -7,7 +7,7 @@ test_procfs_SRCS := tests/unit/test_procfs.c kernel/fs/genfs_out.c kernel/fs/pro
 	kernel/lib/format.c
 test_procfs_vfs_SRCS := tests/unit/test_procfs_vfs.c tests/unit/procfs_fakes.c \
 	tests/unit/fs_fakes.c tests/unit/mm_fakes.c tests/unit/fs_fake_devfs.c kernel/mm/pmm.c \
-	kernel/mm/heap.c kernel/fs/inode.c kernel/fs/mount.c kernel/fs/namei.c \
+	kernel/mm/heap.c kernel/fs/inode.c kernel/fs/attr.c kernel/fs/mount.c kernel/fs/namei.c \
 	kernel/fs/pagecache.c kernel/fs/tmpfs.c kernel/fs/file.c kernel/fs/fdtable.c \
 	$(sort $(wildcard kernel/fs/genfs*.c kernel/fs/procfs*.c)) kernel/fs/sysfs.c \
 	kernel/lib/format.c
