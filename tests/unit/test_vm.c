@@ -18,48 +18,13 @@
 #include "mm/vm.h"
 #include "mm/vma.h"
 #include "mm_fakes.h"
+#include "vm_test.h"
 
-#define BASE 0x100000ULL
-#define MIB (1024 * 1024UL)
 #define GIB (1024 * MIB)
-#define P PAGE_SIZE
-#define MMAP_BASE 0x700000000000UL
-#define A 0x200000000000UL /* a free area for MAP_FIXED tests */
-#define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
-#define RW (PROT_READ | PROT_WRITE)
 
 static int setup(void **state)
 {
-	memset(&vm_current, 0, sizeof(vm_current));
-	fake_paging_reset();
-	fake_ram_init(BASE, 16 * MIB);
-	vm_init(MMAP_BASE);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	memset(&vm_current, 0, sizeof(vm_current));
-	fake_paging_reset();
-	fake_ram_free();
-	return 0;
-}
-
-static long map(uintptr_t addr, size_t len, int prot, int flags)
-{
-	return vm_mmap(addr, len, prot, flags, NULL, 0);
-}
-
-static uint8_t rd(uintptr_t va)
-{
-	uint8_t b = 0;
-	assert_int_equal(mmu_read(va, &b), 0);
-	return b;
-}
-
-static void wr(uintptr_t va, uint8_t v)
-{
-	assert_int_equal(mmu_write(va, v), 0);
+	return vm_test_start(16 * MIB);
 }
 
 static void expect_vma(size_t i, uintptr_t start, uintptr_t end, int prot)

@@ -25,13 +25,8 @@
 #include "mm/vm.h"
 #include "mm/vma.h"
 #include "mm_fakes.h"
+#include "vm_test.h"
 
-#define BASE 0x100000ULL
-#define MIB (1024 * 1024UL)
-#define P PAGE_SIZE
-#define MMAP_BASE 0x700000000000UL
-#define A 0x200000000000UL
-#define RW (PROT_READ | PROT_WRITE)
 #define DISK_SIZE (64 * P)
 
 static unsigned char *disk;
@@ -118,18 +113,6 @@ static int setup(void **state)
 	vm_init(MMAP_BASE);
 	disk_writes = 0;
 	return 0;
-}
-
-static uint8_t rd(uintptr_t va)
-{
-	uint8_t b = 0;
-	assert_int_equal(mmu_read(va, &b), 0);
-	return b;
-}
-
-static void wr(uintptr_t va, uint8_t v)
-{
-	assert_int_equal(mmu_write(va, v), 0);
 }
 
 static void t_shared(void **state)

@@ -17,51 +17,13 @@
 #include "mm/vm.h"
 #include "mm/vma.h"
 #include "mm_fakes.h"
+#include "vm_test.h"
 
-#define BASE 0x100000ULL
-#define MIB (1024 * 1024UL)
-#define P PAGE_SIZE
-#define MMAP_BASE 0x700000000000UL
-#define A 0x200000000000UL
-#define B 0x300000000000UL
-#define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
-#define SHARED (MAP_SHARED | MAP_ANONYMOUS)
-#define RW (PROT_READ | PROT_WRITE)
-#define FIXED (MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED)
 #define MAYMOVE MREMAP_MAYMOVE
 
 static int setup(void **state)
 {
-	memset(&vm_current, 0, sizeof(vm_current));
-	fake_paging_reset();
-	fake_ram_init(BASE, 8 * MIB);
-	vm_init(MMAP_BASE);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	memset(&vm_current, 0, sizeof(vm_current));
-	fake_paging_reset();
-	fake_ram_free();
-	return 0;
-}
-
-static long map(uintptr_t addr, size_t len, int prot, int flags)
-{
-	return vm_mmap(addr, len, prot, flags, NULL, 0);
-}
-
-static uint8_t rd(uintptr_t va)
-{
-	uint8_t b = 0;
-	assert_int_equal(mmu_read(va, &b), 0);
-	return b;
-}
-
-static void wr(uintptr_t va, uint8_t v)
-{
-	assert_int_equal(mmu_write(va, v), 0);
+	return vm_test_start(8 * MIB);
 }
 
 static bool unmapped(uintptr_t va)
