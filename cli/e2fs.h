@@ -17,6 +17,13 @@
  * it cannot be opened or read. */
 int e2fs_is_image(const char *path);
 
+/* Check an image's superblock before booting it, as far as the host can: block size the
+ * kernel reads (1, 2 or 4 KiB), the file at least as long as the file system, no
+ * incompatible feature the kernel refuses. 0, or -EINVAL with the reason in why;
+ * *read_only set when an unknown read-only-compatible feature makes the kernel mount it
+ * read-only. Other negative errno values for I/O errors. */
+int e2fs_check_image(const char *path, char *why, size_t whylen, int *read_only);
+
 /* Makes image (created or overwritten), size bytes (a multiple of E2FS_BLOCK_SIZE), an
  * ext2 filesystem holding the tree under staging:
  *     mke2fs -q -F -t ext2 -b 4096 -d STAGING -L isle IMAGE SIZEk

@@ -76,7 +76,7 @@ static int check_ident(const unsigned char *id, size_t size, char *why, size_t w
 	if (size == 0)
 		return fail(why, whylen, "empty file, not an ELF program");
 	if (size < SELFMAG || memcmp(id, ELFMAG, SELFMAG) != 0)
-		return fail(why, whylen, "not an ELF file");
+		return fail(why, whylen, "not an ELF file (nor an isle disk image)");
 	if (size < EI_NIDENT)
 		return fail(why, whylen, "truncated ELF header (%zu bytes)", size);
 	if (id[EI_CLASS] == ELFCLASS32)

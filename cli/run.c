@@ -273,6 +273,21 @@ int run_main(int argc, char **argv)
 		return 0;
 	}
 	if (e2fs_is_image(o.program) == 1) {
+		char why[256];
+		int ro, r = e2fs_check_image(o.program, why, sizeof(why), &ro);
+
+		if (r < 0) {
+			if (r == -EINVAL)
+				util_err("%s: cannot boot this image: %s", o.program, why);
+			else
+				util_err("%s: %s", o.program, strerror(-r));
+			runopts_free(&o);
+			return ISLE_EXIT_CANNOT_RUN;
+		}
+		if (ro)
+			util_err("%s: has file-system features isle only reads: the program "
+				 "sees a read-only root",
+				 o.program);
 		t = RUN_TARGET_IMAGE;
 		if (o.bundle) {
 			util_err("%s is an image: --bundle needs a PROGRAM (an ELF executable)",

@@ -102,7 +102,7 @@ static int write_back(struct buf *b)
 		return -EINVAL;
 	err = blkdev_rw(b->dev, BLK_WRITE, sector, b->data, b->size / BLK_SECTOR_SIZE);
 	if (err) {
-		printk("bcache: %s: write of block %llu failed (%d)\n", b->dev->name,
+		printk("isle: bcache: %s: write of block %llu failed (%d)\n", b->dev->name,
 		       (unsigned long long)b->block, err);
 		return err;
 	}
@@ -162,7 +162,7 @@ static int get(struct blkdev *dev, uint64_t block, uint32_t size, bool read, str
 	if (read) {
 		err = blkdev_rw(dev, BLK_READ, sector, b->data, size / BLK_SECTOR_SIZE);
 		if (err) {
-			printk("bcache: %s: read of block %llu failed (%d)\n", dev->name,
+			printk("isle: bcache: %s: read of block %llu failed (%d)\n", dev->name,
 			       (unsigned long long)block, err);
 			kfree(b->data);
 			kfree(b);
@@ -225,7 +225,7 @@ static int flush(struct blkdev *dev)
 		return 0;
 	err = blkdev_rw(dev, BLK_FLUSH, 0, NULL, 0);
 	if (err)
-		printk("bcache: %s: flush failed (%d)\n", dev->name, err);
+		printk("isle: bcache: %s: flush failed (%d)\n", dev->name, err);
 	return err;
 }
 

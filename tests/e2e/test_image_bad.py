@@ -151,6 +151,27 @@ def test_unknown_incompat_feature(tmp_path, bit, name):
     assert re.search(want, err, re.I), f"the feature is not named ({want}):\n{err}"
 
 
+def test_kernel_refuses_incompat_feature_behind_the_cli(tmp_path):
+    """The host check is a convenience: the kernel refuses an unknown INCOMPAT feature by
+    itself. A --qemu wrapper swaps the checked image for a damaged copy after the CLI
+    looked at it."""
+    img = build_image(tmp_path, {"Args": ["read", "/"]})
+    bad = tmp_path / "bad.img"
+    bad.write_bytes(img.read_bytes())
+    patch(bad, SB_FEATURE_INCOMPAT, struct.pack("<I", read_u32(bad, SB_FEATURE_INCOMPAT) | 0x40))
+    wrapper = tmp_path / "qemu.sh"
+    wrapper.write_text("#!/bin/sh\n"
+                       "for a; do shift; set -- \"$@\" \"$(printf %s \"$a\" | "
+                       f"sed 's|file={img}|file={bad}|')\"; done\n"
+                       "exec qemu-system-x86_64 \"$@\"\n")
+    wrapper.chmod(0o755)
+    status, out, err = run_cmd([str(ISLE), "run", "--accel", "tcg", "--qemu", str(wrapper),
+                                str(img)], timeout=BOOT_TIMEOUT)
+    assert_refused(status, out, err, r"incompatible feature")
+    assert re.search(r"extent", err), err
+    assert "cannot mount the root file system" in err, err
+
+
 def test_unknown_ro_compat_feature_mounts_read_only(tmp_path):
     """An unknown RO_COMPAT feature: the program runs, writes fail with EROFS, the disk is
     not written at all."""

@@ -173,7 +173,7 @@ static void test_not_elf(void **state)
 	assert_int_equal(elfcheck(NULL, 0, why, sizeof(why)), -ENOEXEC);
 	assert_string_equal(why, "empty file, not an ELF program");
 	assert_int_equal(elfcheck("#!/bin/sh\n", 10, why, sizeof(why)), -ENOEXEC);
-	assert_string_equal(why, "not an ELF file");
+	assert_string_equal(why, "not an ELF file (nor an isle disk image)");
 }
 
 static void test_class_and_data(void **state)

@@ -94,7 +94,8 @@ int ext2_alloc_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
 		err = take_bit(fs, fs->groups[g].bg_block_bitmap, start, 0, group_blocks(fs, g),
 			       &bit);
 		if (err == -ENOSPC) {
-			printk("ext2: %s: group %u: block bitmap full but %u blocks counted free\n",
+			printk("isle: ext2: %s: group %u: block bitmap full but %u blocks counted "
+			       "free\n",
 			       fs->dev->name, g, fs->groups[g].bg_free_blocks_count);
 			return -EIO;
 		}
@@ -125,7 +126,7 @@ int ext2_free_block(struct ext2_fs *fs, uint32_t block)
 		return err;
 	if (!test_bit(b->data, bit)) {
 		bcache_put(b);
-		printk("ext2: %s: freeing block %u, already free\n", fs->dev->name, block);
+		printk("isle: ext2: %s: freeing block %u, already free\n", fs->dev->name, block);
 		return -EIO;
 	}
 	flip_bit(b->data, bit);
@@ -156,7 +157,8 @@ int ext2_alloc_inode(struct ext2_fs *fs, uint64_t dir_ino, bool is_dir, uint32_t
 			continue;
 		err = take_bit(fs, fs->groups[g].bg_inode_bitmap, first, first, ipg, &bit);
 		if (err == -ENOSPC) {
-			printk("ext2: %s: group %u: inode bitmap full but %u inodes counted free\n",
+			printk("isle: ext2: %s: group %u: inode bitmap full but %u inodes counted "
+			       "free\n",
 			       fs->dev->name, g, fs->groups[g].bg_free_inodes_count);
 			return -EIO;
 		}
@@ -182,7 +184,7 @@ int ext2_free_inode(struct ext2_fs *fs, uint32_t ino, bool is_dir)
 	int err;
 
 	if (ino < fs->first_ino || ino > fs->super.s_inodes_count) {
-		printk("ext2: %s: freeing reserved or bad inode %u\n", fs->dev->name, ino);
+		printk("isle: ext2: %s: freeing reserved or bad inode %u\n", fs->dev->name, ino);
 		return -EIO;
 	}
 	g = (ino - 1) / ipg;
@@ -192,7 +194,7 @@ int ext2_free_inode(struct ext2_fs *fs, uint32_t ino, bool is_dir)
 		return err;
 	if (!test_bit(b->data, bit)) {
 		bcache_put(b);
-		printk("ext2: %s: freeing inode %u, already free\n", fs->dev->name, ino);
+		printk("isle: ext2: %s: freeing inode %u, already free\n", fs->dev->name, ino);
 		return -EIO;
 	}
 	flip_bit(b->data, bit);

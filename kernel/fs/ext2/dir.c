@@ -50,7 +50,7 @@ static int check_entry(struct inode *dir, struct buf *b, uint32_t off)
 	}
 	if (!why)
 		return 0;
-	printk("ext2: %s: directory inode %llu, block %llu, offset %u: %s\n", fs->dev->name,
+	printk("isle: ext2: %s: directory inode %llu, block %llu, offset %u: %s\n", fs->dev->name,
 	       (unsigned long long)dir->ino, (unsigned long long)b->block, off, why);
 	return -EIO;
 }
@@ -67,8 +67,8 @@ static int dir_block(struct inode *dir, uint64_t lblk, struct buf **out)
 	if (err)
 		return err;
 	if (!pblk) {
-		printk("ext2: %s: directory inode %llu has a hole at block %llu\n", fs->dev->name,
-		       (unsigned long long)dir->ino, (unsigned long long)lblk);
+		printk("isle: ext2: %s: directory inode %llu has a hole at block %llu\n",
+		       fs->dev->name, (unsigned long long)dir->ino, (unsigned long long)lblk);
 		return -EIO;
 	}
 	return ext2_bread(fs, pblk, dir->ino, out);
@@ -318,7 +318,7 @@ int ext2_dir_set_parent(struct inode *dir, uint32_t parent)
 		err = off < fs->bsize ? check_entry(dir, b, off) : -EIO;
 	}
 	if (!err && (!is_dot(at(b, 0)) || !is_dotdot(at(b, off)))) {
-		printk("ext2: %s: directory inode %llu does not start with . and ..\n",
+		printk("isle: ext2: %s: directory inode %llu does not start with . and ..\n",
 		       fs->dev->name, (unsigned long long)dir->ino);
 		err = -EIO;
 	}
@@ -344,7 +344,7 @@ int ext2_lookup(struct inode *dir, const char *name, size_t len, struct inode **
 	if (err)
 		return err;
 	if (ino == dir->ino) {
-		printk("ext2: %s: directory inode %llu contains itself\n", fs->dev->name,
+		printk("isle: ext2: %s: directory inode %llu contains itself\n", fs->dev->name,
 		       (unsigned long long)dir->ino);
 		return -EIO;
 	}

@@ -24,7 +24,7 @@ static int data_io(struct ext2_fs *fs, int op, uint32_t pblk, void *buf, uint32_
 	int err = blkdev_rw(fs->dev, op, (uint64_t)pblk * spb, buf, nblocks * spb);
 
 	if (err)
-		printk("ext2: %s: data %s of block %u failed (%d)\n", fs->dev->name,
+		printk("isle: ext2: %s: data %s of block %u failed (%d)\n", fs->dev->name,
 		       op == BLK_READ ? "read" : "write", pblk, err);
 	return err ? -EIO : 0;
 }
@@ -192,7 +192,7 @@ long ext2_readlink(struct inode *inode, char *buf, size_t size)
 		return -EINVAL;
 	if (ext2_is_fast_symlink(inode)) {
 		if (inode->size >= EXT2_FAST_SYMLINK_MAX) {
-			printk("ext2: %s: symlink inode %llu: inline target too long\n",
+			printk("isle: ext2: %s: symlink inode %llu: inline target too long\n",
 			       fs->dev->name, (unsigned long long)inode->ino);
 			return -EIO;
 		}

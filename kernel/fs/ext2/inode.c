@@ -40,12 +40,12 @@ static bool is_group_metadata(struct ext2_fs *fs, uint32_t block)
 bool ext2_check_block(struct ext2_fs *fs, uint32_t block, uint64_t ino, const char *what)
 {
 	if (block <= fs->super.s_first_data_block || block >= fs->super.s_blocks_count) {
-		printk("ext2: %s: inode %llu: %s %u outside the file system\n", fs->dev->name,
+		printk("isle: ext2: %s: inode %llu: %s %u outside the file system\n", fs->dev->name,
 		       (unsigned long long)ino, what, block);
 		return false;
 	}
 	if (is_group_metadata(fs, block)) {
-		printk("ext2: %s: inode %llu: %s %u is file-system metadata\n", fs->dev->name,
+		printk("isle: ext2: %s: inode %llu: %s %u is file-system metadata\n", fs->dev->name,
 		       (unsigned long long)ino, what, block);
 		return false;
 	}
@@ -61,7 +61,7 @@ int ext2_bread(struct ext2_fs *fs, uint32_t block, uint64_t ino, struct buf **ou
 		if (!ext2_check_block(fs, block, ino, "block"))
 			return -EIO;
 	} else if (block < fs->super.s_first_data_block || block >= fs->super.s_blocks_count) {
-		printk("ext2: %s: metadata block %u outside the file system\n", fs->dev->name,
+		printk("isle: ext2: %s: metadata block %u outside the file system\n", fs->dev->name,
 		       block);
 		return -EIO;
 	}
@@ -107,7 +107,7 @@ static int locate(struct ext2_fs *fs, uint64_t ino, uint32_t *block, uint32_t *o
 	uint64_t byte;
 
 	if (ino == 0 || ino > fs->super.s_inodes_count) {
-		printk("ext2: %s: inode number %llu out of range\n", fs->dev->name,
+		printk("isle: ext2: %s: inode number %llu out of range\n", fs->dev->name,
 		       (unsigned long long)ino);
 		return -EIO;
 	}
@@ -150,22 +150,23 @@ static int load(struct ext2_fs *fs, struct inode *inode, struct ext2_inode_info 
 	bool extra;
 
 	if (d->i_links_count == 0) {
-		printk("ext2: %s: inode %llu is not in use (deleted)\n", dev, ino);
+		printk("isle: ext2: %s: inode %llu is not in use (deleted)\n", dev, ino);
 		return -EIO;
 	}
 	if (ext2_ftype(d->i_mode) == EXT2_FT_UNKNOWN) {
-		printk("ext2: %s: inode %llu: bad mode %#o\n", dev, ino, d->i_mode);
+		printk("isle: ext2: %s: inode %llu: bad mode %#o\n", dev, ino, d->i_mode);
 		return -EIO;
 	}
 	if (d->i_flags & (EXT2_EXTENTS_FL | EXT2_INLINE_DATA_FL)) {
-		printk("ext2: %s: inode %llu uses extents or inline data (unsupported)\n", dev,
-		       ino);
+		printk("isle: ext2: %s: inode %llu uses extents or inline data (unsupported)\n",
+		       dev, ino);
 		return -EIO;
 	}
 	if (fs->inode_size > EXT2_GOOD_OLD_INODE_SIZE &&
 	    (d->i_extra_isize > fs->inode_size - EXT2_GOOD_OLD_INODE_SIZE ||
 	     d->i_extra_isize % 4)) {
-		printk("ext2: %s: inode %llu: bad extra size %u\n", dev, ino, d->i_extra_isize);
+		printk("isle: ext2: %s: inode %llu: bad extra size %u\n", dev, ino,
+		       d->i_extra_isize);
 		return -EIO;
 	}
 	inode->mode = d->i_mode;
@@ -183,19 +184,20 @@ static int load(struct ext2_fs *fs, struct inode *inode, struct ext2_inode_info 
 	if (S_ISTYPE(d->i_mode, S_IFCHR) || S_ISTYPE(d->i_mode, S_IFBLK))
 		inode->rdev = d->i_block[0] ? d->i_block[0] : d->i_block[1];
 	if (inode->size > ext2_max_size(fs)) {
-		printk("ext2: %s: inode %llu: size %llu too large\n", dev, ino,
+		printk("isle: ext2: %s: inode %llu: size %llu too large\n", dev, ino,
 		       (unsigned long long)inode->size);
 		return -EIO;
 	}
 	if (S_ISTYPE(d->i_mode, S_IFDIR) &&
 	    (inode->size % fs->bsize || inode->size > inode->blocks * 512)) {
 		/* Directory scans are bounded by the blocks really allocated. */
-		printk("ext2: %s: directory inode %llu: size %llu does not match its blocks\n", dev,
-		       ino, (unsigned long long)inode->size);
+		printk("isle: ext2: %s: directory inode %llu: size %llu does not match its "
+		       "blocks\n",
+		       dev, ino, (unsigned long long)inode->size);
 		return -EIO;
 	}
 	if (S_ISTYPE(d->i_mode, S_IFLNK) && (inode->size == 0 || inode->size >= fs->bsize)) {
-		printk("ext2: %s: symlink inode %llu: bad length %llu\n", dev, ino,
+		printk("isle: ext2: %s: symlink inode %llu: bad length %llu\n", dev, ino,
 		       (unsigned long long)inode->size);
 		return -EIO;
 	}
@@ -251,7 +253,7 @@ int ext2_iget(struct ext2_fs *fs, uint64_t ino, struct inode **out)
 
 	*out = NULL;
 	if (ino != EXT2_ROOT_INO && ino < fs->first_ino) {
-		printk("ext2: %s: reference to reserved inode %llu\n", fs->dev->name,
+		printk("isle: ext2: %s: reference to reserved inode %llu\n", fs->dev->name,
 		       (unsigned long long)ino);
 		return -EIO;
 	}
@@ -361,7 +363,8 @@ int ext2_new_inode(struct inode *dir, uint32_t mode, struct inode **out)
 	inode = vfs_iget(&fs->sb, ino, &fresh);
 	if (!inode || !fresh) {
 		if (inode) {
-			printk("ext2: %s: new inode %u already in memory\n", fs->dev->name, ino);
+			printk("isle: ext2: %s: new inode %u already in memory\n", fs->dev->name,
+			       ino);
 			vfs_iput(inode);
 		}
 		ext2_free_inode(fs, ino, is_dir);
@@ -412,7 +415,7 @@ static int release_xattr(struct inode *inode)
 	hdr = b->data;
 	if (hdr[0] != XATTR_MAGIC) {
 		bcache_put(b);
-		printk("ext2: %s: inode %llu: bad xattr block %u\n", fs->dev->name,
+		printk("isle: ext2: %s: inode %llu: bad xattr block %u\n", fs->dev->name,
 		       (unsigned long long)inode->ino, blk);
 		return -EIO;
 	}

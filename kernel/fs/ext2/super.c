@@ -70,7 +70,7 @@ static void log_features(const char *dev, const char *what, uint32_t bits,
 {
 	size_t i;
 
-	printk("ext2: %s: %s:", dev, what);
+	printk("isle: ext2: %s: %s:", dev, what);
 	for (i = 0; i < n; i++) {
 		if (bits & names[i].bit) {
 			printk(" %s", names[i].name);
@@ -84,7 +84,7 @@ static void log_features(const char *dev, const char *what, uint32_t bits,
 
 static int bad(struct ext2_fs *fs, const char *what, unsigned long long v)
 {
-	printk("ext2: %s: bad superblock: %s (%llu)\n", fs->dev->name, what, v);
+	printk("isle: ext2: %s: bad superblock: %s (%llu)\n", fs->dev->name, what, v);
 	return -EINVAL;
 }
 
@@ -145,7 +145,7 @@ static int check_super(struct ext2_fs *fs, bool *ro)
 		return -EINVAL;
 	}
 	if (ro_compat & RO_COMPAT_BIGALLOC) {
-		printk("ext2: %s: unsupported feature: bigalloc\n", fs->dev->name);
+		printk("isle: ext2: %s: unsupported feature: bigalloc\n", fs->dev->name);
 		return -EINVAL;
 	}
 	if ((ro_compat & ~RO_COMPAT_RW) && !*ro) {
@@ -156,14 +156,15 @@ static int check_super(struct ext2_fs *fs, bool *ro)
 	}
 	fs->filetype = incompat & EXT2_FEATURE_INCOMPAT_FILETYPE;
 	if (s->s_state != 1)
-		printk("ext2: %s: not cleanly unmounted or has errors (state %u); run e2fsck\n",
+		printk("isle: ext2: %s: not cleanly unmounted or has errors (state %u); run "
+		       "e2fsck\n",
 		       fs->dev->name, s->s_state);
 	return 0;
 }
 
 static int bad_group(struct ext2_fs *fs, uint32_t g, const char *what, uint32_t v)
 {
-	printk("ext2: %s: bad group descriptor %u: %s (%u)\n", fs->dev->name, g, what, v);
+	printk("isle: ext2: %s: bad group descriptor %u: %s (%u)\n", fs->dev->name, g, what, v);
 	return -EIO;
 }
 
@@ -293,7 +294,7 @@ static int read_super(struct ext2_fs *fs)
 	int err;
 
 	if (fs->dev->sectors < (SUPER_OFFSET + sizeof(fs->super)) / BLK_SECTOR_SIZE) {
-		printk("ext2: %s: device too small\n", fs->dev->name);
+		printk("isle: ext2: %s: device too small\n", fs->dev->name);
 		return -EINVAL;
 	}
 	/* Read as 1 KiB block 1, then forget it: later the fs reads whole fs blocks, and
@@ -355,7 +356,7 @@ int ext2_mount(struct blkdev *dev, bool read_only, struct super_block **out)
 	if (err)
 		goto fail;
 	if (!S_ISTYPE(root->mode, S_IFDIR)) {
-		printk("ext2: %s: root inode is not a directory\n", dev->name);
+		printk("isle: ext2: %s: root inode is not a directory\n", dev->name);
 		vfs_iput(root);
 		err = -EIO;
 		goto fail;
