@@ -79,8 +79,12 @@ static bool name_is(const struct ext2_dirent *de, const char *name, size_t len)
 	return de->inode && de->name_len == len && memcmp(de->name, name, len) == 0;
 }
 
-/* Find name: 0 with pos->b held, -ENOENT, or -EIO. */
-static int find(struct inode *dir, const char *name, size_t len, struct dpos *pos)
+/* The first entry, in block order, for which want(de, arg) holds: 0 with pos->b held
+ * (pos->prev is the entry before it in its block, UINT32_MAX when it is the first),
+ * -ENOENT when there is none, -EIO from a damaged block. Every entry is checked before
+ * want sees it. */
+static int scan(struct inode *dir, bool (*want)(const struct ext2_dirent *de, const void *arg),
+		const void *arg, struct dpos *pos)
 {
 	struct ext2_fs *fs = ext2_fs_of(dir);
 	uint64_t lblk, nblocks = dir->size / fs->bsize;
@@ -88,8 +92,6 @@ static int find(struct inode *dir, const char *name, size_t len, struct dpos *po
 	struct buf *b;
 	int err;
 
-	if (len == 0 || len > VFS_NAME_MAX)
-		return len ? -ENAMETOOLONG : -ENOENT;
 	for (lblk = 0; lblk < nblocks; lblk++) {
 		err = dir_block(dir, lblk, &b);
 		if (err)
@@ -101,7 +103,7 @@ static int find(struct inode *dir, const char *name, size_t len, struct dpos *po
 				bcache_put(b);
 				return err;
 			}
-			if (name_is(at(b, off), name, len)) {
+			if (want(at(b, off), arg)) {
 				pos->b = b;
 				pos->off = off;
 				pos->prev = prev;
@@ -111,6 +113,27 @@ static int find(struct inode *dir, const char *name, size_t len, struct dpos *po
 		bcache_put(b);
 	}
 	return -ENOENT;
+}
+
+struct name_arg {
+	const char *name;
+	size_t len;
+};
+
+static bool has_name(const struct ext2_dirent *de, const void *arg)
+{
+	const struct name_arg *n = arg;
+	return name_is(de, n->name, n->len);
+}
+
+/* Find name: 0 with pos->b held, -ENOENT, or -EIO. */
+static int find(struct inode *dir, const char *name, size_t len, struct dpos *pos)
+{
+	struct name_arg n = {name, len};
+
+	if (len == 0 || len > VFS_NAME_MAX)
+		return len ? -ENAMETOOLONG : -ENOENT;
+	return scan(dir, has_name, &n, pos);
 }
 
 static void set_entry(struct ext2_fs *fs, struct ext2_dirent *de, const char *name, size_t len,
@@ -140,48 +163,45 @@ int ext2_dir_find(struct inode *dir, const char *name, size_t len, uint32_t *ino
 	return 0;
 }
 
+/* An entry with room for a new one of length *need after its own name. */
+static bool has_room(const struct ext2_dirent *de, const void *arg)
+{
+	uint32_t used = de->inode ? EXT2_DIRENT_LEN(de->name_len) : 0;
+	return de->rec_len >= used + *(const uint32_t *)arg;
+}
+
 int ext2_dir_add(struct inode *dir, const char *name, size_t len, uint32_t ino, uint32_t mode)
 {
 	struct ext2_fs *fs = ext2_fs_of(dir);
-	uint64_t lblk, nblocks = dir->size / fs->bsize;
-	uint32_t need = EXT2_DIRENT_LEN(len), off, used, pblk;
+	uint32_t need = EXT2_DIRENT_LEN(len), pblk;
 	struct ext2_dirent *de;
+	struct dpos pos;
 	struct buf *b;
 	int err;
 
 	if (len == 0 || len > VFS_NAME_MAX)
 		return -ENAMETOOLONG;
 	modifying(dir);
-	for (lblk = 0; lblk < nblocks; lblk++) {
-		err = dir_block(dir, lblk, &b);
-		if (err)
-			return err;
-		for (off = 0; off < fs->bsize; off += de->rec_len) {
-			err = check_entry(dir, b, off);
-			if (err) {
-				bcache_put(b);
-				return err;
-			}
-			de = at(b, off);
-			used = de->inode ? EXT2_DIRENT_LEN(de->name_len) : 0;
-			if (de->rec_len < used + need)
-				continue;
-			if (used) { /* split: the new entry takes the slack */
-				struct ext2_dirent *ne = at(b, off + used);
+	err = scan(dir, has_room, &need, &pos);
+	if (err == 0) {
+		de = at(pos.b, pos.off);
+		if (de->inode) { /* split: the new entry takes the slack */
+			uint32_t used = EXT2_DIRENT_LEN(de->name_len);
+			struct ext2_dirent *ne = at(pos.b, pos.off + used);
 
-				ne->rec_len = (uint16_t)(de->rec_len - used);
-				de->rec_len = (uint16_t)used;
-				de = ne;
-			}
-			set_entry(fs, de, name, len, ino, mode);
-			bcache_dirty(b);
-			bcache_put(b);
-			return ext2_write_inode(dir);
+			ne->rec_len = (uint16_t)(de->rec_len - used);
+			de->rec_len = (uint16_t)used;
+			de = ne;
 		}
-		bcache_put(b);
+		set_entry(fs, de, name, len, ino, mode);
+		bcache_dirty(pos.b);
+		bcache_put(pos.b);
+		return ext2_write_inode(dir);
 	}
+	if (err != -ENOENT)
+		return err;
 	/* No room: a new block at the end. */
-	err = ext2_bmap(dir, nblocks, true, true, &pblk);
+	err = ext2_bmap(dir, dir->size / fs->bsize, true, true, &pblk);
 	if (err)
 		return err;
 	err = ext2_bread(fs, pblk, dir->ino, &b);
@@ -244,34 +264,19 @@ static bool is_dotdot(const struct ext2_dirent *de)
 	return de->name_len == 2 && de->name[0] == '.' && de->name[1] == '.';
 }
 
+static bool is_real(const struct ext2_dirent *de, const void *arg)
+{
+	return de->inode && !is_dot(de) && !is_dotdot(de);
+}
+
 int ext2_dir_is_empty(struct inode *dir)
 {
-	struct ext2_fs *fs = ext2_fs_of(dir);
-	uint64_t lblk, nblocks = dir->size / fs->bsize;
-	struct ext2_dirent *de;
-	uint32_t off;
-	struct buf *b;
-	int err;
+	struct dpos pos;
+	int err = scan(dir, is_real, NULL, &pos);
 
-	for (lblk = 0; lblk < nblocks; lblk++) {
-		err = dir_block(dir, lblk, &b);
-		if (err)
-			return err;
-		for (off = 0; off < fs->bsize; off += de->rec_len) {
-			err = check_entry(dir, b, off);
-			if (err) {
-				bcache_put(b);
-				return err;
-			}
-			de = at(b, off);
-			if (de->inode && !is_dot(de) && !is_dotdot(de)) {
-				bcache_put(b);
-				return 0;
-			}
-		}
-		bcache_put(b);
-	}
-	return 1;
+	if (err == 0)
+		bcache_put(pos.b);
+	return err == -ENOENT ? 1 : err == 0 ? 0 : err;
 }
 
 int ext2_dir_init(struct inode *dir, uint32_t parent)
