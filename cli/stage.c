@@ -73,6 +73,19 @@ static int stage_etc(const char *root)
 	if (!r)
 		r = put_host_file(root, "/etc/ssl/certs/ca-certificates.crt", STAGE_HOST_CA_BUNDLE,
 				  "ca-certificates");
+	/* Mount points the kernel mounts devfs, tmpfs, procfs and sysfs on: present even if
+	 * the root ends up read-only, where the kernel could not make them. */
+	static const char *const mounts[] = {"/dev", "/tmp", "/proc", "/sys"};
+	for (size_t i = 0; !r && i < sizeof(mounts) / sizeof(mounts[0]); i++) {
+		char *dir = util_xasprintf("%s%s", root, mounts[i]);
+		mode_t mode = !strcmp(mounts[i], "/tmp") ? 01777 : 0755;
+
+		if (mkdir(dir, mode) < 0 && errno != EEXIST)
+			r = -errno;
+		else if (chmod(dir, mode) < 0)
+			r = -errno;
+		free(dir);
+	}
 	return r;
 }
 

@@ -1,7 +1,8 @@
 /* sys_fs_path.c: calls that change or read the name space: mkdir, rmdir, unlink, rename,
  * link, symlink (and their *at forms), readlink, access. The errno for each odd last
  * component ("/", ".", "..") is Linux's, per call. readlink of /proc/self/exe answers
- * the program's path (there is no procfs yet). */
+ * the program's path here directly, as procfs's own symlink would (kept so the answer does
+ * not depend on /proc being mounted; to be folded into procfs). */
 #include "core/errno.h"
 #include "lib/string.h"
 #include "mm/heap.h"
