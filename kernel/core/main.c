@@ -123,16 +123,26 @@ static void selftest(void)
 /* The root file system: ext2 on the first disk when the program comes from an image
  * (no boot bundle, or one with overrides only); with a program in the bundle, fs_init
  * makes a tmpfs root. */
-static bool module_is_overrides(void)
+/* The boot bundle, parsed once: a program with its arguments, or only overrides for the
+ * disk image's manifest (ISLE_BUNDLE_OVERRIDES), or absent. */
+static struct exec_args bundle;
+static uint32_t bundle_flags;
+
+static void bundle_init(void)
 {
-	const struct isle_bundle_header *h = phys_to_virt(boot.module_pa);
-	return boot.module_size >= sizeof(*h) && !memcmp(h->magic, ISLE_BUNDLE_MAGIC, 8) &&
-	       h->version == ISLE_BUNDLE_VERSION && (h->flags & ISLE_BUNDLE_OVERRIDES);
+	if (boot.module_size && bundle_parse_flags(phys_to_virt(boot.module_pa), boot.module_size,
+						   &bundle, &bundle_flags) < 0)
+		program_exit(ISLE_EXIT_CANNOT_RUN, "no program");
+}
+
+static bool program_in_bundle(void)
+{
+	return boot.module_size && !(bundle_flags & ISLE_BUNDLE_OVERRIDES);
 }
 
 static void root_init(void)
 {
-	if (boot.module_size && !module_is_overrides())
+	if (program_in_bundle())
 		return;
 	struct blkdev *disk = blkdev_get(0);
 	if (!disk) {
@@ -150,19 +160,15 @@ static void root_init(void)
 
 static void start_program(void)
 {
-	struct exec_args args;
+	struct exec_args args = bundle;
 	struct exec_result res;
-	uint32_t flags = 0, bflags = 0;
-	struct exec_args over;
-	if (boot.module_size &&
-	    bundle_parse_flags(phys_to_virt(boot.module_pa), boot.module_size, &args, &bflags) < 0)
-		program_exit(ISLE_EXIT_CANNOT_RUN, "no program");
-	if (!boot.module_size || (bflags & ISLE_BUNDLE_OVERRIDES)) {
-		over = args;
+	uint32_t flags = 0;
+	if (!program_in_bundle()) {
 		if (image_load(&args, &flags) < 0)
 			program_exit(ISLE_EXIT_CANNOT_RUN, "cannot execute");
-		if ((bflags & ISLE_BUNDLE_OVERRIDES) &&
-		    bundle_apply_overrides(&args, &over, bflags & ISLE_BUNDLE_REPLACE_ARGS) < 0)
+		if ((bundle_flags & ISLE_BUNDLE_OVERRIDES) &&
+		    bundle_apply_overrides(&args, &bundle,
+					   bundle_flags & ISLE_BUNDLE_REPLACE_ARGS) < 0)
 			program_exit(ISLE_EXIT_OOM, "out of memory");
 	}
 	if (flags & ISLE_MF_EXEC_PROTECTION)
@@ -216,6 +222,7 @@ void kmain(uint64_t start_info_pa)
 	phase("console");
 	virtio_init();
 	phase("virtio");
+	bundle_init();
 	root_init();
 	fs_init();
 	phase("fs");

@@ -279,6 +279,8 @@ static void feature_names(const struct cpu_features *f, char *buf, size_t size)
 void cpu_log_features(void)
 {
 	char buf[128];
+	if (!printk_verbose)
+		return;
 	feature_names(&offered, buf, sizeof(buf));
 	pr_info("isle: cpu: %s, xsave area %u bytes\n", offered.vendor, cpu_features.xsave_size);
 	pr_info("isle: cpu features: offered: %s\n", buf);
