@@ -8,6 +8,8 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 KSRCS_C := $(shell find kernel -name '*.c' | sort)
 KSRCS_S := $(shell find kernel -name '*.S' | sort)
+# kernel/vdso/vdso.c is user-mode code: built into its own shared object below.
+KSRCS_C := $(filter-out kernel/vdso/vdso.c,$(KSRCS_C))
 KOBJS := $(patsubst %,$(BUILD)/%.o,$(KSRCS_C) $(KSRCS_S))
 KLDS := kernel/arch/x86_64/kernel.ld
 
@@ -48,6 +50,17 @@ $(KERNEL): $(BUILD)/kernel.pass1.elf $(BUILD)/ksyms.S.o scripts/check-kernel.sh
 	$(LD) $(KLDFLAGS) -T $(KLDS) -o $(BUILD)/kernel.debug.elf $(KOBJS) $(BUILD)/ksyms.S.o
 	objcopy --strip-debug $(BUILD)/kernel.debug.elf $@
 	sh scripts/check-kernel.sh $@ $(BUILD)/kernel.pass1.elf
+
+# The vDSO: a small shared object the kernel maps into the program (exec/vdso.c), built
+# for user mode and embedded by kernel/vdso/image.S. It must need no relocations.
+VDSO_SO := $(BUILD)/vdso/vdso.so
+VDSO_DEPS := kernel/vdso/vdso.c kernel/vdso/vvar.h kernel/vdso/vdso.lds kernel/vdso/vdso.ver
+$(VDSO_SO): $(VDSO_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(VDSO_CFLAGS) -o $@ kernel/vdso/vdso.c
+	@if readelf -rW $@ | grep -q R_X86_64; then echo "vdso: $@ has relocations" >&2; rm -f $@; exit 1; fi
+$(BUILD)/kernel/vdso/image.S.o: $(VDSO_SO)
+$(BUILD)/kernel/vdso/image.S.o: KASFLAGS += -DVDSO_SO='"$(VDSO_SO)"'
 
 $(BUILD)/cli/%.c.o: cli/%.c
 	@mkdir -p $(dir $@)

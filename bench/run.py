@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
-BENCHES = ["fs_throughput"]
+BENCHES = ["fs_throughput", "threads"]
 
 
 def load(name):

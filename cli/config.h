@@ -33,6 +33,7 @@ struct config {
 	char *cwd;		   /* Cwd (canonical absolute image path), or NULL */
 
 	uint64_t memory; /* RunConfig.Memory in bytes, 0 when not given */
+	int cpus;	 /* RunConfig.CPUs, 1..QEMU_MAX_CPUS; 0 when not given */
 	bool has_accel;
 	enum accel_mode accel; /* RunConfig.Accel */
 };

@@ -1,6 +1,6 @@
 /* configrun.c: config.json's RunConfig (how the VM runs) and ManifestPassthrough (ops's
  * raw manifest settings, of which isle understands exec_protection, noaslr and cwd).
- * Networking and SMP are refused with a clear message until the kernel has them. */
+ * Networking is refused with a clear message until the kernel has it. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +36,11 @@ static void h_cpus(struct cfg_parse *x, const char *key, json_t *v)
 {
 	if (!cfg_want(x, key, v, JSON_INTEGER))
 		return;
-	if (json_integer_value(v) != 1)
-		cfg_error(x, key, "SMP is not supported yet (%lld CPUs asked; use 1)",
-			  (long long)json_integer_value(v));
+	json_int_t n = json_integer_value(v);
+	if (n < 1 || n > QEMU_MAX_CPUS)
+		cfg_error(x, key, "%lld CPUs: expected 1 to %d", (long long)n, QEMU_MAX_CPUS);
+	else
+		x->c->cpus = (int)n;
 }
 
 static void h_ports(struct cfg_parse *x, const char *key, json_t *v)

@@ -101,7 +101,7 @@ void qemu_build_argv(const struct qemu_config *c, struct strvec *argv)
 	strvec_push(argv, "-m");
 	strvec_push(argv, mem);
 	strvec_push(argv, "-smp");
-	strvec_push(argv, "1");
+	strvec_pushf(argv, "%d", c->cpus > 0 ? c->cpus : 1);
 	strvec_push(argv, "-kernel");
 	strvec_push(argv, c->kernel);
 	if (c->initrd) {

@@ -14,6 +14,8 @@
 #define QEMU_DEFAULT_BINARY "qemu-system-x86_64"
 #define QEMU_LOG_FD 3 /* in QEMU: the write end of the kernel log pipe */
 
+#define QEMU_MAX_CPUS 64 /* the kernel's SMP_MAX_CPUS */
+
 enum qemu_machine { QEMU_MACHINE_MICROVM, QEMU_MACHINE_Q35, QEMU_MACHINE_PC };
 
 struct qemu_config {
@@ -21,6 +23,7 @@ struct qemu_config {
 	enum qemu_machine machine;
 	bool kvm;	 /* -accel kvm -cpu host; otherwise -accel tcg -cpu max */
 	uint64_t memory; /* guest RAM in bytes, a multiple of 1 KiB */
+	int cpus;	 /* vCPUs (-smp), 1..QEMU_MAX_CPUS; 0 means 1 */
 	const char *kernel;
 	const char *initrd; /* the boot bundle, or NULL (booting from disk) */
 	const char *disk;   /* a raw disk image attached as virtio-blk "root", or NULL */

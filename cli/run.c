@@ -221,6 +221,7 @@ static int run(const struct run_options *o, const struct config *c, enum run_tar
 		.machine = o->machine,
 		.kvm = kvm,
 		.memory = o->memory,
+		.cpus = o->cpus,
 		.kernel = kernel,
 		.initrd = bundle,
 		.disk = disk,

@@ -17,6 +17,8 @@ void runconfig_apply(struct run_options *o, const struct config *c, enum run_tar
 
 	if (c->memory && !o->memory_given)
 		o->memory = c->memory;
+	if (c->cpus && !o->cpus_given)
+		o->cpus = c->cpus;
 	if (c->has_accel && !o->accel_given)
 		o->accel = c->accel;
 	if (t != RUN_TARGET_PROGRAM) {

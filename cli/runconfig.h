@@ -1,8 +1,8 @@
-/* runconfig.h: what `isle run -c config.json` takes from a config: RunConfig's Memory and
- * Accel (unless -m / --accel say otherwise), Args (unless arguments are given) and Env
- * (under -e, which wins for the same key). The image content keys (Dirs, Files, ...) go
- * into the image isle run builds of a PROGRAM; with --bundle (no image) or an IMAGE
- * (which has its content already) they are warned about and ignored. */
+/* runconfig.h: what `isle run -c config.json` takes from a config: RunConfig's Memory,
+ * CPUs and Accel (unless -m / --smp / --accel say otherwise), Args (unless arguments are given) and
+ * Env (under -e, which wins for the same key). The image content keys (Dirs, Files, ...) go into
+ * the image isle run builds of a PROGRAM; with --bundle (no image) or an IMAGE (which has its
+ * content already) they are warned about and ignored. */
 #ifndef ISLE_CLI_RUNCONFIG_H
 #define ISLE_CLI_RUNCONFIG_H
 

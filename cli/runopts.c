@@ -27,6 +27,7 @@ enum opt_id {
 	OPT_CONFIG,
 	OPT_ARG,
 	OPT_BUNDLE,
+	OPT_SMP,
 };
 
 struct opt {
@@ -44,7 +45,7 @@ static const struct opt opts[] = {
 	{"kernel", 0, true, OPT_KERNEL},       {"qemu", 0, true, OPT_QEMU},
 	{"dry-run", 0, false, OPT_DRY_RUN},    {"help", 'h', false, OPT_HELP},
 	{"config", 'c', true, OPT_CONFIG},     {"arg", 'a', true, OPT_ARG},
-	{"bundle", 0, false, OPT_BUNDLE},
+	{"bundle", 0, false, OPT_BUNDLE},      {"smp", 0, true, OPT_SMP},
 };
 
 void runopts_init(struct run_options *o)
@@ -53,6 +54,7 @@ void runopts_init(struct run_options *o)
 	o->machine = QEMU_MACHINE_MICROVM;
 	o->accel = ACCEL_AUTO;
 	o->memory = RUN_DEFAULT_MEMORY;
+	o->cpus = 1;
 	o->qemu = QEMU_DEFAULT_BINARY;
 }
 
@@ -94,6 +96,37 @@ static int set_memory(struct run_options *o, const char *v)
 		return usage_error("memory size %s is too small: isle needs at least %s", v,
 				   RUN_MIN_MEMORY_TEXT);
 	o->memory = bytes;
+	return 0;
+}
+
+/* More vCPUs than the host has cores is allowed: QEMU (TCG threads or KVM vCPU threads)
+ * time-shares them. */
+static int set_cpus(struct run_options *o, const char *v)
+{
+	if (run_cpus_parse(v, &o->cpus))
+		return usage_error("invalid CPU count '%s' for --smp: expected a number from 1 to "
+				   "%d",
+				   v, QEMU_MAX_CPUS);
+	o->cpus_given = true;
+	return 0;
+}
+
+int run_cpus_parse(const char *s, int *out)
+{
+	int n = 0;
+
+	if (!*s)
+		return -EINVAL;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		n = n * 10 + (*p - '0');
+		if (n > QEMU_MAX_CPUS)
+			return -ERANGE;
+	}
+	if (n < 1)
+		return -EINVAL;
+	*out = n;
 	return 0;
 }
 
@@ -158,6 +191,8 @@ static int apply(struct run_options *o, const struct opt *op, const char *v)
 	case OPT_BUNDLE:
 		o->bundle = true;
 		return 0;
+	case OPT_SMP:
+		return set_cpus(o, v);
 	}
 	return 0;
 }

@@ -18,11 +18,13 @@ struct run_options {
 	enum qemu_machine machine;
 	enum accel_mode accel;
 	uint64_t memory;	   /* bytes, >= RUN_MIN_MEMORY */
+	int cpus;		   /* --smp: vCPUs, 1..QEMU_MAX_CPUS (default 1) */
 	struct strvec env;	   /* "KEY=VALUE", one per key, in first-given order */
 	struct strvec kernel_args; /* -k values, verbatim */
 	bool trace, verbose, boottime, dry_run, help;
 	bool bundle;			/* --bundle: PROGRAM in a boot bundle, no disk */
 	bool memory_given, accel_given; /* -m / --accel were on the command line */
+	bool cpus_given;		/* --smp was */
 	const char *config;		/* -c, or NULL */
 	const char *kernel;		/* --kernel, or NULL for the default */
 	const char *qemu;		/* --qemu, or QEMU_DEFAULT_BINARY */
@@ -34,6 +36,9 @@ struct run_options {
 	bool args_set;		/* the config's Args became args (runconfig.h), maybe none */
 	struct strvec all_args; /* owns args when -a was given */
 };
+
+/* Parses a vCPU count: decimal digits only, 1..QEMU_MAX_CPUS. 0, -EINVAL or -ERANGE. */
+int run_cpus_parse(const char *s, int *out);
 
 /* Sets the defaults. */
 void runopts_init(struct run_options *o);

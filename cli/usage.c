@@ -47,6 +47,8 @@ void usage_print(FILE *f)
 		"  -m, --memory SIZE      guest memory (default 128M, at least %s); suffix K, M\n"
 		"                         or G, optionally followed by iB or B (powers of 1024);\n"
 		"                         a number without a suffix means MiB\n"
+		"      --smp N            virtual CPUs, 1 (default) to %d; more than the host's\n"
+		"                         cores is allowed (QEMU time-shares them)\n"
 		"  -e, --env KEY=VALUE    set an environment variable of the program\n"
 		"                         (repeatable; a later KEY replaces an earlier one). The\n"
 		"                         program's environment holds only these: nothing is\n"
@@ -72,10 +74,11 @@ void usage_print(FILE *f)
 		"                         print the QEMU command line (shell-quoted) and exit 0\n"
 		"                         without starting the VM; the boot bundle it names is\n"
 		"                         deleted when isle exits\n"
-		"  -c, --config FILE      an ops-style config.json: RunConfig.Memory and Accel\n"
-		"                         (unless -m/--accel are given), Args (unless arguments\n"
-		"                         are given), Env (under -e); for a PROGRAM without\n"
-		"                         --bundle also the image content (Files, Dirs, ...)\n"
+		"  -c, --config FILE      an ops-style config.json: RunConfig.Memory, CPUs and\n"
+		"                         Accel (unless -m/--smp/--accel are given), Args (unless\n"
+		"                         arguments are given), Env (under -e); for a PROGRAM\n"
+		"                         without --bundle also the image content (Files, Dirs,\n"
+		"                         ...)\n"
 		"  -h, --help             show this help\n"
 		"\n"
 		"isle build writes a raw disk image (an ext2 filesystem) holding PROGRAM (a\n"
@@ -116,9 +119,9 @@ void usage_print(FILE *f)
 		"  %d      bad command line\n"
 		"  %d    isle was interrupted by SIGINT (Ctrl-C); the VM was stopped\n"
 		"  %d    isle was stopped by SIGTERM or SIGHUP; the VM was stopped\n",
-		RUN_MIN_MEMORY_TEXT, QEMU_DEFAULT_BINARY, ISLE_EXIT_USAGE, ISLE_EXIT_CANNOT_RUN,
-		ISLE_EXIT_NOT_FOUND, ISLE_EXIT_USAGE, ISLE_EXIT_CANNOT_RUN, ISLE_EXIT_NOT_FOUND,
-		ISLE_EXIT_SIGNAL_BASE, ISLE_EXIT_SIGNAL_BASE + 11, ISLE_EXIT_OOM, ISLE_EXIT_PANIC,
-		ISLE_EXIT_NOSTATUS, ISLE_EXIT_CANNOT_RUN, ISLE_EXIT_NOT_FOUND, ISLE_EXIT_USAGE,
-		ISLE_EXIT_SIGINT, ISLE_EXIT_SIGTERM);
+		RUN_MIN_MEMORY_TEXT, QEMU_MAX_CPUS, QEMU_DEFAULT_BINARY, ISLE_EXIT_USAGE,
+		ISLE_EXIT_CANNOT_RUN, ISLE_EXIT_NOT_FOUND, ISLE_EXIT_USAGE, ISLE_EXIT_CANNOT_RUN,
+		ISLE_EXIT_NOT_FOUND, ISLE_EXIT_SIGNAL_BASE, ISLE_EXIT_SIGNAL_BASE + 11,
+		ISLE_EXIT_OOM, ISLE_EXIT_PANIC, ISLE_EXIT_NOSTATUS, ISLE_EXIT_CANNOT_RUN,
+		ISLE_EXIT_NOT_FOUND, ISLE_EXIT_USAGE, ISLE_EXIT_SIGINT, ISLE_EXIT_SIGTERM);
 }

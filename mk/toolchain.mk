@@ -19,6 +19,14 @@ KLDFLAGS := -static -pie --no-dynamic-linker -z text -z max-page-size=4096 -z no
             --no-warn-rwx-segments \
             --build-id=none
 
+# The vDSO runs in user mode inside the program: position independent, no libc.
+VDSO_CFLAGS := -std=gnu11 -O2 $(WARN) -fPIC -ffreestanding -nostdlib -fno-stack-protector \
+               -fno-asynchronous-unwind-tables -fcf-protection=none -Ikernel -shared \
+               -Wl,-T,kernel/vdso/vdso.lds -Wl,--version-script=kernel/vdso/vdso.ver \
+               -Wl,--hash-style=both -Wl,-soname=linux-vdso.so.1 -Wl,-Bsymbolic \
+               -Wl,--no-undefined -Wl,-z,max-page-size=4096 -Wl,--build-id=none \
+               -Wl,-z,noexecstack
+
 HOSTCFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -Iinclude
 SANFLAGS   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 UNITCFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -D_GNU_SOURCE -DISLE_UNIT_TEST \

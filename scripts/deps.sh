@@ -15,6 +15,7 @@ PACKAGES=(
 	e2fsprogs                           # disk images: mke2fs -d, debugfs, e2fsck
 	libjansson-dev                      # isle build: config.json parsing
 	tzdata ca-certificates              # isle build: /etc/localtime, the CA bundle
+	golang-go                           # Go guest programs and Go std test binaries (e2e)
 )
 
 if [ "$(id -u)" -eq 0 ]; then

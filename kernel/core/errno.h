@@ -98,7 +98,11 @@
 #define ENOTSUP EOPNOTSUPP
 #define EDEADLOCK EDEADLK
 
-/* Kernel-internal: restart the syscall (never seen by the program). */
-#define ERESTARTSYS 512
+/* Kernel-internal: the syscall was interrupted by a signal; signal_deliver turns these
+ * into EINTR or a restart (never seen by the program). */
+#define ERESTARTSYS 512		  /* restart if no handler ran or the handler has SA_RESTART */
+#define ERESTARTNOINTR 513	  /* always restart */
+#define ERESTARTNOHAND 514	  /* restart only if no handler ran; EINTR otherwise */
+#define ERESTART_RESTARTBLOCK 516 /* restart through restart_syscall (nanosleep) */
 
 #endif

@@ -5,9 +5,13 @@
 #include "core/printk.h"
 #include "drivers/platform.h"
 #include "fs/vfs.h"
+#include "sched/sched.h"
 
 void program_exit(int status, const char *reason)
 {
+	/* Other threads stop at their next kernel entry; nothing they do from now on
+	 * reaches the file systems. */
+	sched_stop_program();
 	/* Nothing the program wrote is lost: write every file system back first. */
 	int r = vfs_sync_all();
 	if (r < 0)

@@ -29,6 +29,8 @@
 #include "mm/layout.h"
 #include "mm/memmap.h"
 #include "mm/pmm.h"
+#include "sched/sched.h"
+#include "sched/smp.h"
 
 void kmain(uint64_t start_info_pa);
 void selftest_fault(void);
@@ -185,6 +187,7 @@ static void start_program(void)
 		program_exit(ISLE_EXIT_CANNOT_RUN, "cannot execute");
 	}
 	proc_exe_path = args.path;
+	task_set_comm(current, args.path);
 	proc_set_cmdline(args.argv, args.argc, args.envp, args.envc);
 
 	memset(&user_entry, 0, sizeof(user_entry));
@@ -197,7 +200,8 @@ static void start_program(void)
 	phase("exec");
 	if (kopt.boottime)
 		report_boot_time(phases[nphases - 1].tsc);
-	arch_enter_user(&user_entry);
+	sched_return_to_user(&user_entry); /* releases the BKL taken in sched_init */
+	arch_enter_user(&user_entry, current->kstack_top);
 }
 
 void kmain(uint64_t start_info_pa)
@@ -215,7 +219,10 @@ void kmain(uint64_t start_info_pa)
 	phase("acpi");
 	irq_init();
 	time_init();
+	sched_init();
 	phase("irq+time");
+	smp_start_aps();
+	phase("smp");
 	random_init();
 	phase("random");
 	console_init();

@@ -11,11 +11,14 @@
  *
  * State is written once (under irq_save, single CPU) and read without locks after. */
 #include "core/time.h"
+#include "sched/sched.h"
+#include "sched/timer.h"
 #include "arch/x86_64/arch.h"
 #include "core/printk.h"
 #include "drivers/pit.h"
 #include "drivers/platform.h"
 #include "drivers/rtc.h"
+#include "vdso/vvar.h"
 
 #define NS_PER_S 1000000000ull
 #define KHZ_MIN 1000ull	     /* 1 MHz: anything below is not a TSC rate */
@@ -28,6 +31,26 @@ static uint64_t tsc_khz;    /* 0 until known */
 static uint64_t ns_per_tsc; /* 32.32 fixed point; 0 until tsc_khz is known */
 static uint64_t wall_at_boot_ns;
 static bool wall_known;
+static void (*change_hook)(void);
+
+void time_set_change_hook(void (*fn)(void))
+{
+	change_hook = fn;
+}
+
+static void changed(void)
+{
+	if (change_hook)
+		change_hook();
+}
+
+void time_vvar_fill(struct vdso_vvar *v)
+{
+	v->flags = (ns_per_tsc ? VVAR_TSC_OK : 0) | (wall_known ? VVAR_WALL_OK : 0);
+	v->boot_tsc = boot_tsc;
+	v->mult = ns_per_tsc;
+	v->wall_offset_ns = wall_at_boot_ns;
+}
 
 static bool khz_plausible(uint64_t khz)
 {
@@ -86,13 +109,16 @@ static void calibrate(void)
 			printk("isle: time: cannot measure the TSC rate, assuming 1 GHz\n");
 			set_rate(KHZ_GUESS, "guess");
 		}
+		changed();
 	}
 	arch_irq_restore(flags);
 }
 
+/* Before the scheduler starts it only ends arch_wait_for_interrupt (time_sleep_until). */
 static void timer_irq(struct trap_frame *tf)
 {
-	/* Nothing to do: the interrupt only ends arch_wait_for_interrupt. */
+	if (sched_started())
+		ktimer_run_expired();
 }
 
 void time_init(void)
@@ -139,6 +165,7 @@ uint64_t time_realtime_ns(void)
 			uint64_t wall = s * NS_PER_S;
 			wall_at_boot_ns = wall > mono ? wall - mono : 0;
 			wall_known = true;
+			changed();
 		}
 		arch_irq_restore(flags);
 	}

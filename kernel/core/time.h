@@ -13,6 +13,14 @@ uint64_t time_monotonic_ns(void); /* since boot */
 uint64_t time_realtime_ns(void);  /* since the Unix epoch */
 uint64_t time_tsc_to_ns(uint64_t tsc_ticks);
 uint64_t time_tsc_khz(void);
+/* The vDSO's view of the clocks (vdso/vvar.h): flags VVAR_TSC_OK / VVAR_WALL_OK as far
+ * as they are known yet (nothing is calibrated or read for this), boot TSC, multiplier
+ * and wall offset; seq is left alone. */
+struct vdso_vvar;
+void time_vvar_fill(struct vdso_vvar *v);
+/* fn is called (with interrupts off) whenever time_vvar_fill's answer changes: when the
+ * TSC rate becomes known or the RTC is read. One hook (exec/vdso.c). */
+void time_set_change_hook(void (*fn)(void));
 /* Halt until time_monotonic_ns() >= deadline_ns (interrupts may wake the CPU early; this
  * keeps sleeping until the deadline). */
 void time_sleep_until(uint64_t deadline_ns);

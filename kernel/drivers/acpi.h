@@ -15,6 +15,7 @@
 #define ACPI_TABLE_MAX (1u << 20) /* larger tables are refused */
 #define ACPI_MAX_IOAPICS 8
 #define ACPI_MAX_OVERRIDES 16
+#define ACPI_MAX_CPUS 64 /* = SMP_MAX_CPUS; further processor entries are counted only */
 
 /* Generic Address Structure (5.2.3.2). address 0 means absent. */
 struct acpi_gas {
@@ -52,12 +53,25 @@ struct acpi_override { /* Interrupt Source Override: ISA irq -> GSI */
 #define ACPI_MPS_ACTIVE_LOW 0x3
 #define ACPI_MPS_TRIGGER_MASK 0xc
 #define ACPI_MPS_LEVEL 0xc
+/* A processor: Processor Local APIC (type 0) or Local x2APIC (type 9) entry whose flags
+ * say Enabled (usable now) or Online Capable (may be enabled later, not started by isle).
+ * Entries with neither flag, and a second entry for an APIC ID already listed, are
+ * skipped. */
+struct acpi_cpu {
+	uint32_t apic_id;
+	uint32_t uid; /* ACPI processor UID */
+	bool enabled;
+	bool online_capable;
+};
 struct acpi_madt_info {
 	uint64_t lapic_address;
 	bool pcat_compat; /* dual 8259s present */
 	unsigned n_ioapics, n_overrides;
 	struct acpi_ioapic ioapic[ACPI_MAX_IOAPICS];
 	struct acpi_override override[ACPI_MAX_OVERRIDES];
+	unsigned n_cpus;	 /* entries in cpu[], in table order */
+	unsigned n_cpus_dropped; /* usable processors past ACPI_MAX_CPUS */
+	struct acpi_cpu cpu[ACPI_MAX_CPUS];
 };
 
 /* How the parsers reach physical memory: map returns len readable bytes at physical pa,

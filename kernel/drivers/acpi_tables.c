@@ -32,6 +32,10 @@
 #define MADT_IOAPIC 1
 #define MADT_OVERRIDE 2
 #define MADT_LAPIC_OVERRIDE 5
+#define MADT_LAPIC 0
+#define MADT_X2APIC 9
+#define MADT_CPU_ENABLED 1u
+#define MADT_CPU_ONLINE_CAPABLE 2u
 
 bool acpi_checksum_ok(const void *p, size_t len)
 {
@@ -154,6 +158,25 @@ void acpi_fadt_parse(const uint8_t *fadt, uint32_t len, struct acpi_fadt_info *o
 		gas_parse(fadt + FADT_SLEEP_CONTROL, &out->sleep_control);
 }
 
+/* One processor entry (5.2.12.2, 5.2.12.12): kept when usable and not a duplicate. */
+static void add_cpu(struct acpi_madt_info *out, uint32_t apic_id, uint32_t uid, uint32_t flags)
+{
+	if (!(flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE)))
+		return;
+	for (unsigned i = 0; i < out->n_cpus; i++)
+		if (out->cpu[i].apic_id == apic_id)
+			return;
+	if (out->n_cpus == ACPI_MAX_CPUS) {
+		out->n_cpus_dropped++;
+		return;
+	}
+	struct acpi_cpu *c = &out->cpu[out->n_cpus++];
+	c->apic_id = apic_id;
+	c->uid = uid;
+	c->enabled = flags & MADT_CPU_ENABLED;
+	c->online_capable = !c->enabled && (flags & MADT_CPU_ONLINE_CAPABLE);
+}
+
 void acpi_madt_parse(const uint8_t *madt, uint32_t len, struct acpi_madt_info *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -180,6 +203,10 @@ void acpi_madt_parse(const uint8_t *madt, uint32_t len, struct acpi_madt_info *o
 			o->flags = acpi_get16(e + 8);
 		} else if (type == MADT_LAPIC_OVERRIDE && elen >= 12) {
 			out->lapic_address = acpi_get64(e + 4);
+		} else if (type == MADT_LAPIC && elen >= 8) {
+			add_cpu(out, e[3], e[2], acpi_get32(e + 4));
+		} else if (type == MADT_X2APIC && elen >= 16) {
+			add_cpu(out, acpi_get32(e + 4), acpi_get32(e + 12), acpi_get32(e + 8));
 		}
 		off += elen;
 	}

@@ -1,24 +1,30 @@
 /* console.c: the program's console on the 16550 UARTs: stdout on COM1, stderr on COM2,
  * stdin from COM1's receive interrupt.
  *
- * Input: the COM1 interrupt handler (and console_read itself, before it halts, so bytes
+ * Input: the COM1 interrupt handler (and console_read itself, before it sleeps, so bytes
  * that arrived before interrupts were routed are not stranded) drains the UART into a
- * 4 KiB ring. When the ring is full the receive interrupt is switched off and the bytes
- * stay in the UART, whose full FIFO makes QEMU stop reading the host side: input is
+ * 4 KiB ring and wakes rx_wq, where blocked readers and pollers (console_poll) wait.
+ * When the ring is full the receive interrupt is switched off and the bytes stay in the
+ * UART, whose full FIFO makes QEMU stop reading the host side: input is
  * flow-controlled, never dropped. console_read switches it back on once it has made room.
  * The byte 0x04 (^D, sent by the host at end of input) ends input: later bytes are
  * discarded and, once the ring is empty, console_read returns 0 for good. The ring, the
- * EOF flag and the interrupt switch are only touched with interrupts off (single CPU),
- * which is their lock.
+ * EOF flag and the interrupt switch are only touched with interrupts off and the BKL
+ * held (an interrupt handler on this CPU is the only other user).
  *
  * Output is verbatim (no "\n" -> "\r\n"): QEMU hands the bytes to a file or pipe as they
  * are. Machines without COM2 (QEMU microvm has only COM1) send stderr to COM1, and say so
  * once in the kernel log. */
 #include "drivers/console.h"
 #include "arch/x86_64/arch.h"
+#include "core/errno.h"
 #include "core/printk.h"
 #include "drivers/platform.h"
 #include "drivers/uart.h"
+#include "fs/poll.h"
+#include "sched/sched.h"
+#include "sched/task.h"
+#include "sched/wait.h"
 
 #define COM1_IRQ 4
 #define RX_SIZE 4096u /* power of two */
@@ -30,6 +36,7 @@ static uint32_t rx_tail; /* next read */
 static bool rx_eof;
 static bool rx_irq_on;
 static bool com1_present, com2_present;
+static struct wait_queue rx_wq = WAIT_QUEUE_INIT;
 
 static uint32_t rx_count(void)
 {
@@ -65,6 +72,8 @@ static void rx_drain(void)
 static void com1_irq(struct trap_frame *tf)
 {
 	rx_drain();
+	if (rx_count() > 0 || rx_eof)
+		waitq_wake_all(&rx_wq, POLLIN | POLLRDNORM);
 }
 
 void console_init(void)
@@ -97,11 +106,21 @@ long console_read(char *buf, size_t n)
 {
 	if (n == 0)
 		return 0;
+	struct waiter w;
+	waiter_init(&w, sched_started() ? current : NULL);
 	unsigned long flags = arch_irq_save();
 	rx_drain();
-	while (rx_count() == 0 && !rx_eof && com1_present) {
-		arch_wait_for_interrupt();
-		rx_drain();
+	if (rx_count() == 0 && !rx_eof && com1_present) {
+		waitq_add(&rx_wq, &w);
+		while (rx_count() == 0 && !rx_eof) {
+			if (waiter_sleep(&w, 0, WAIT_INTERRUPTIBLE) == -EINTR) {
+				waitq_remove(&w);
+				arch_irq_restore(flags);
+				return -ERESTARTSYS;
+			}
+			rx_drain();
+		}
+		waitq_remove(&w);
 	}
 	size_t got = 0;
 	while (got < n && rx_count() > 0)
@@ -118,4 +137,10 @@ size_t console_readable(void)
 	size_t avail = rx_count();
 	arch_irq_restore(flags);
 	return avail;
+}
+
+unsigned console_poll(struct poll_table *pt)
+{
+	poll_wait(pt, &rx_wq);
+	return (console_readable() > 0 || rx_eof ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
 }

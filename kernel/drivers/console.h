@@ -10,10 +10,15 @@
 void console_init(void);
 /* stream 1 = stdout (COM1), 2 = stderr (COM2). Writes everything; returns n. */
 size_t console_write(int stream, const char *buf, size_t n);
-/* Blocks (halting) until at least one byte or end of input; returns bytes read (>= 1),
- * 0 at end of input. Never more than n. */
+/* Blocks (on a wait queue, interruptibly) until at least one byte or end of input;
+ * returns bytes read (>= 1), 0 at end of input, -ERESTARTSYS when a signal came first.
+ * Never more than n. */
 long console_read(char *buf, size_t n);
 /* Bytes available without blocking. */
 size_t console_readable(void);
+/* Readiness (fs/poll.h): POLLIN with bytes or at end of input, POLLOUT always; registers
+ * pt on the receive wait queue. */
+struct poll_table;
+unsigned console_poll(struct poll_table *pt);
 
 #endif

@@ -32,5 +32,15 @@ void lapic_eoi(void);
 #define LAPIC_TIMER_VECTOR 0xf0
 void lapic_init(void);
 void lapic_timer_oneshot(uint64_t ns);
+/* SMP (lapic_init first, on each CPU). This CPU's APIC ID (x2APIC: 32 bits, else 8);
+ * whether the APICs run in x2APIC mode. */
+uint32_t lapic_id(void);
+bool lapic_x2apic(void);
+/* Send to the APIC apic_id: a fixed interrupt on vector (an IPI), an INIT, or a STARTUP
+ * IPI whose vector is the page number (below 1 MiB) of the real-mode start address.
+ * Return once the local APIC has sent it. */
+void lapic_send_ipi(uint32_t apic_id, int vector);
+void lapic_send_init(uint32_t apic_id);
+void lapic_send_startup(uint32_t apic_id, uint32_t page);
 
 #endif

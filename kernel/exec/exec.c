@@ -11,7 +11,8 @@
  * Address-space layout (USER_TOP = 0x7f00_0000_0000; entropy with ASLR on):
  *
  *   0x7f00_0000_0000  USER_TOP
- *                     64 GiB kept free (room for a vDSO/vvar later)
+ *                     [vvar] + [vdso] (exec/vdso.c): a random page in this gap  24 bits
+ *                     (no_aslr: STACK_TOP_MAX + 2 pages)
  *   0x7ef0_0000_0000  STACK_TOP_MAX: highest stack top
  *                     stack top: page aligned, STACK_TOP_MAX - [0, 16 GiB)      22 bits
  *                     initial rsp: a further 16-byte multiple in [0, 4 KiB)     8 bits
@@ -34,6 +35,7 @@
 #include "exec/elf.h"
 #include "exec/exec.h"
 #include "exec/stack.h"
+#include "exec/vdso.h"
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/heap.h"
@@ -140,7 +142,7 @@ static uint64_t min_sigstack(void)
 
 /* Build the initial stack image for the stack pointer top sp_top in a kernel buffer. */
 static long build_stack(const struct exec_args *a, const struct elf_info *info, uintptr_t bias,
-			uintptr_t sp_top, void **image, uintptr_t *rsp)
+			uintptr_t sp_top, uintptr_t vdso, void **image, uintptr_t *rsp)
 {
 	static const char platform[] = "x86_64";
 	uint8_t random[STACK_RANDOM_BYTES];
@@ -152,6 +154,7 @@ static long build_stack(const struct exec_args *a, const struct elf_info *info, 
 
 	arch_cpuid(1, 0, id);
 	random_bytes(random, sizeof(random));
+	aux[n++] = (struct stack_aux){AT_SYSINFO_EHDR, vdso};
 	if (info->has_phdr_addr)
 		aux[n++] = (struct stack_aux){AT_PHDR, info->phdr_addr + bias};
 	aux[n++] = (struct stack_aux){AT_PHENT, sizeof(struct elf64_phdr)};
@@ -203,7 +206,7 @@ static long build_stack(const struct exec_args *a, const struct elf_info *info, 
 int exec_load(const struct exec_args *a, struct exec_result *out)
 {
 	bool aslr = !a->no_aslr;
-	uintptr_t stack_top, sp_top, mmap_base, bias = 0, end, brk, rsp;
+	uintptr_t stack_top, sp_top, mmap_base, bias = 0, end, brk, rsp, vdso;
 	struct elf_info info;
 	void *image;
 	long size, r;
@@ -231,8 +234,9 @@ int exec_load(const struct exec_args *a, struct exec_result *out)
 		return -ENOEXEC;
 	}
 	brk = end + random_offset(aslr, BRK_GAP_MAX, PAGE_SIZE);
+	vdso = vdso_choose_base(aslr, STACK_TOP_MAX + PAGE_SIZE, USER_TOP);
 
-	size = build_stack(a, &info, bias, sp_top, &image, &rsp);
+	size = build_stack(a, &info, bias, sp_top, vdso, &image, &rsp);
 	if (size < 0) {
 		if (size == -E2BIG)
 			printk("isle: exec: arguments and environment exceed %lu bytes\n",
@@ -249,6 +253,11 @@ int exec_load(const struct exec_args *a, struct exec_result *out)
 			r = map_failed("the stack", stack_top - STACK_SIZE, r);
 		else
 			vm_mark_stack(stack_top - STACK_SIZE);
+	}
+	if (!r) {
+		r = vdso_map(vdso);
+		if (r < 0)
+			r = map_failed("the vDSO", vdso, r);
 	}
 	if (!r) {
 		r = vm_copy_in(rsp, image, (size_t)size);

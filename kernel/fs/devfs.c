@@ -8,6 +8,7 @@
 #include "drivers/console.h"
 #include "fs/devfs.h"
 #include "fs/file.h"
+#include "fs/poll.h"
 #include "fs/tmpfs.h"
 #include "lib/string.h"
 #include "mm/uaccess.h"
@@ -39,15 +40,20 @@ static long random_read(struct file *f, void *buf, size_t n)
 	return (long)n;
 }
 
-/* Blocks for the first byte, then takes what is already there; 0 at end of input. */
+/* Blocks for the first byte (-EAGAIN instead with O_NONBLOCK), then takes what is
+ * already there; 0 at end of input. */
 static long console_dev_read(struct file *f, void *buf, size_t n)
 {
 	size_t done = 0;
 
 	if (n == 0)
 		return 0;
+	if ((f->flags & O_NONBLOCK) && !(console_poll(NULL) & POLLIN))
+		return -EAGAIN;
 	do {
 		long r = console_read((char *)buf + done, n - done);
+		if (r < 0 && done == 0)
+			return r;
 		if (r <= 0)
 			break;
 		done += (size_t)r;
@@ -59,6 +65,11 @@ static long console_dev_write(struct file *f, const void *buf, size_t n)
 {
 	int stream = f->inode->rdev == MKDEV(4, 65) ? 2 : 1;
 	return (long)console_write(stream, buf, n);
+}
+
+static unsigned console_dev_poll(struct file *f, struct poll_table *pt)
+{
+	return console_poll(pt);
 }
 
 /* struct termios as TCGETS/TCSETS use it (not glibc's, which adds speeds). */
@@ -153,15 +164,16 @@ static long console_ioctl(struct file *f, unsigned req, uint64_t arg)
 
 #define CONSOLE(ma, mi)                                                                            \
 	{                                                                                          \
-		MKDEV(ma, mi), true, console_dev_read, console_dev_write, console_ioctl            \
+		MKDEV(ma, mi), true, console_dev_read, console_dev_write, console_ioctl,           \
+			console_dev_poll                                                           \
 	}
 
 static const struct chrdev devices[] = {
-	{MKDEV(1, 3), false, null_read, sink_write, NULL},
-	{MKDEV(1, 5), false, zero_read, sink_write, NULL},
-	{MKDEV(1, 7), false, zero_read, full_write, NULL},
-	{MKDEV(1, 8), false, random_read, sink_write, NULL},
-	{MKDEV(1, 9), false, random_read, sink_write, NULL},
+	{MKDEV(1, 3), false, null_read, sink_write, NULL, NULL},
+	{MKDEV(1, 5), false, zero_read, sink_write, NULL, NULL},
+	{MKDEV(1, 7), false, zero_read, full_write, NULL, NULL},
+	{MKDEV(1, 8), false, random_read, sink_write, NULL, NULL},
+	{MKDEV(1, 9), false, random_read, sink_write, NULL, NULL},
 	CONSOLE(5, 0),
 	CONSOLE(5, 1),
 	CONSOLE(4, 64),

@@ -16,6 +16,7 @@
 #include "fs/vfs.h"
 
 struct file;
+struct poll_table;
 
 #define MKDEV(ma, mi) (((uint32_t)(ma) << 8) | (uint32_t)(mi))
 
@@ -25,6 +26,7 @@ struct chrdev {
 	long (*read)(struct file *f, void *buf, size_t n);
 	long (*write)(struct file *f, const void *buf, size_t n);
 	long (*ioctl)(struct file *f, unsigned req, uint64_t arg); /* NULL: -ENOTTY */
+	unsigned (*poll)(struct file *f, struct poll_table *pt);   /* NULL: always ready */
 };
 
 /* The driver for rdev, NULL when none (open then fails with -ENXIO). */

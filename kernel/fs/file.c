@@ -25,6 +25,13 @@ void vfs_file_put(struct file *f)
 {
 	if (!f || --f->refs > 0)
 		return;
+	while (f->watches) {
+		struct file_watch *w = f->watches;
+		f->watches = w->next;
+		w->gone(w, f);
+	}
+	if (f->fops && f->fops->release)
+		f->fops->release(f);
 	vfs_iput(f->inode);
 	vfs_path_put(f->path);
 	kfree(f);
@@ -182,6 +189,8 @@ long vfs_read(struct file *f, void *buf, size_t n, uint64_t off)
 
 	if (!vfs_file_readable(f))
 		return -EBADF;
+	if (f->fops)
+		return f->fops->read ? f->fops->read(f, buf, n) : -EINVAL;
 	if (is_type(inode, S_IFDIR))
 		return -EISDIR;
 	if (f->dev)
@@ -202,6 +211,8 @@ long vfs_write(struct file *f, const void *buf, size_t n, uint64_t off, uint64_t
 
 	if (!vfs_file_writable(f))
 		return -EBADF;
+	if (f->fops)
+		return f->fops->write ? f->fops->write(f, buf, n) : -EINVAL;
 	if (f->dev)
 		return f->dev->write ? f->dev->write(f, buf, n) : -EINVAL;
 	if (inode->ops && inode->ops->write)
@@ -306,6 +317,15 @@ long vfs_ioctl(struct file *f, unsigned req, uint64_t arg)
 
 	if (f->flags & O_PATH)
 		return -EBADF;
+	if (f->fops && req == FIONBIO) {
+		int on;
+		if (copy_from_user(&on, (void *)(uintptr_t)arg, sizeof(on)) < 0)
+			return -EFAULT;
+		f->flags = on ? f->flags | O_NONBLOCK : f->flags & ~(unsigned)O_NONBLOCK;
+		return 0;
+	}
+	if (f->fops)
+		return f->fops->ioctl ? f->fops->ioctl(f, req, arg) : -ENOTTY;
 	if (f->dev)
 		return f->dev->ioctl ? f->dev->ioctl(f, req, arg) : -ENOTTY;
 	if (inode->ops && inode->ops->ioctl)

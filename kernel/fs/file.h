@@ -3,7 +3,7 @@
  * Data goes through the inode's ops->read/write when set (devices, procfs), through the
  * character-device table for device inodes (devfs.h), and through the page cache for
  * regular files. All buffers here are kernel memory; syscall handlers copy program
- * memory in and out. Single CPU, no locks. */
+ * memory in and out. Locking: the BKL (sched/lock.h). */
 #ifndef ISLE_FS_FILE_H
 #define ISLE_FS_FILE_H
 
@@ -38,6 +38,30 @@
 #define O_TMPFILE 020200000
 
 struct chrdev;
+struct poll_table;
+
+/* Files that are not data in an inode (pipes, eventfd, epoll, signalfd, timerfd, later
+ * sockets): every operation goes to these ops when f->fops is set. Buffers are kernel
+ * memory. read/write block unless O_NONBLOCK (then -EAGAIN); a signal ends a wait with
+ * -ERESTARTSYS (or the count moved so far). Any op may be NULL: -EINVAL for read/write,
+ * -ENOTTY for ioctl, always ready for poll. */
+struct file_ops {
+	long (*read)(struct file *f, void *buf, size_t n);
+	long (*write)(struct file *f, const void *buf, size_t n);
+	unsigned (*poll)(struct file *f, struct poll_table *pt); /* fs/poll.h */
+	long (*ioctl)(struct file *f, unsigned req, uint64_t arg);
+	void (*release)(struct file *f); /* last reference gone */
+	/* What /proc/self/fd/N shows: "pipe" for FIFOs and sockets (as "pipe:[ino]"), else
+	 * the anon_inode name ("[eventfd]" as "anon_inode:[eventfd]"). NULL: "[unknown]". */
+	const char *name;
+};
+
+/* Something that must forget a file when its last reference goes (epoll items watching
+ * it): vfs_file_put calls gone() for each, before fops->release. gone() may free w. */
+struct file_watch {
+	struct file_watch *next;
+	void (*gone)(struct file_watch *w, struct file *f);
+};
 
 struct file {
 	struct inode *inode;   /* held */
@@ -45,9 +69,11 @@ struct file {
 	uint64_t pos;
 	unsigned flags; /* O_ACCMODE, O_APPEND, O_NONBLOCK, O_PATH, ... (never O_CLOEXEC) */
 	unsigned refs;
-	bool stream;		  /* no position: pread/pwrite/lseek are -ESPIPE (ttys) */
-	const struct chrdev *dev; /* device inodes: the driver (devfs.h) */
+	bool stream;		     /* no position: pread/pwrite/lseek are -ESPIPE (ttys) */
+	const struct chrdev *dev;    /* device inodes: the driver (devfs.h) */
+	const struct file_ops *fops; /* special files (see struct file_ops); NULL otherwise */
 	void *priv;
+	struct file_watch *watches; /* see struct file_watch */
 };
 
 /* Open path relative to base (NULL = cwd) as open(2) does, with O_CREAT (mode & ~umask

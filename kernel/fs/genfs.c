@@ -103,23 +103,53 @@ static bool parse_number(const char *name, size_t len, unsigned long *out)
 	return true;
 }
 
+/* The table directory whose children dir lists: itself, or the template of a numbered
+ * directory entry (*n set, *numbered true). -ENOTDIR for numbered entries that are not
+ * directories, -ENOENT when the entry went away. */
+static int dir_node(const struct genfs_table *t, const struct inode *dir, size_t *node,
+		    unsigned long *n, bool *numbered)
+{
+	size_t d;
+	const struct genfs_dyn *dyn;
+
+	*numbered = decode(dir, &d, n);
+	if (!*numbered) {
+		*node = d;
+		return 0;
+	}
+	dyn = t->nodes[d].dyn;
+	if (!dyn || !dyn->tmpl)
+		return -ENOTDIR;
+	if (dyn->next(*n) != (long)*n)
+		return -ENOENT;
+	*node = dyn->tmpl;
+	return 0;
+}
+
 static int g_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
 {
 	const struct genfs_table *t = table_of(dir);
 	const struct genfs_dyn *dyn;
 	size_t d;
 	unsigned long n;
+	bool numbered;
+	int r = dir_node(t, dir, &d, &n, &numbered);
 
-	if (decode(dir, &d, &n))
-		return -ENOTDIR;
+	if (r < 0)
+		return r;
 	for (size_t i = 1; i < t->count; i++) {
 		const struct genfs_node *nd = &t->nodes[i];
-		if (nd->parent == d && strlen(nd->name) == len && memcmp(nd->name, name, len) == 0)
-			return node_inode(dir->sb, i, out);
+		if (nd->parent != d || !nd->name || strlen(nd->name) != len ||
+		    memcmp(nd->name, name, len) != 0)
+			continue;
+		if (numbered)
+			return get_inode(dir->sb, dyn_ino(i, n), nd->mode, 1, out);
+		return node_inode(dir->sb, i, out);
 	}
-	dyn = t->nodes[d].dyn;
+	dyn = numbered ? NULL : t->nodes[d].dyn;
 	if (dyn && parse_number(name, len, &n) && dyn->next(n) == (long)n)
-		return get_inode(dir->sb, dyn_ino(d, n), dyn->mode, 1, out);
+		return get_inode(dir->sb, dyn_ino(d, n), dyn->mode,
+				 S_ISTYPE(dyn->mode, S_IFDIR) ? 2 : 1, out);
 	return -ENOENT;
 }
 
@@ -130,28 +160,31 @@ static int g_readdir(struct inode *dir, uint64_t *pos, struct dir_emit *ctx)
 	size_t d;
 	unsigned long n;
 	uint64_t base = 2 + t->count;
+	bool numbered;
+	int err = dir_node(t, dir, &d, &n, &numbered);
 
-	if (decode(dir, &d, &n))
-		return -ENOTDIR;
+	if (err < 0)
+		return err;
 	if (*pos == 0) {
 		if (ctx->emit(ctx, ".", 1, dir->ino, DT_DIR, 1))
 			return 0;
 		*pos = 1;
 	}
 	if (*pos == 1) {
+		/* A template's parent is the numbered directory holding the entry. */
 		if (ctx->emit(ctx, "..", 2, t->nodes[d].parent + 1, DT_DIR, 2))
 			return 0;
 		*pos = 2;
 	}
 	for (size_t i = (size_t)(*pos - 2); *pos < base && i < t->count; i++, *pos = 2 + i) {
 		const struct genfs_node *nd = &t->nodes[i];
-		if (i == 0 || nd->parent != d)
+		if (i == 0 || nd->parent != d || !nd->name)
 			continue;
-		if (ctx->emit(ctx, nd->name, strlen(nd->name), i + 1, dtype_of(nd->mode),
-			      2 + i + 1))
+		if (ctx->emit(ctx, nd->name, strlen(nd->name), numbered ? dyn_ino(i, n) : i + 1,
+			      dtype_of(nd->mode), 2 + i + 1))
 			return 0;
 	}
-	dyn = t->nodes[d].dyn;
+	dyn = numbered ? NULL : t->nodes[d].dyn;
 	if (!dyn)
 		return 0;
 	for (long r = dyn->next((unsigned long)(*pos - base)); r >= 0;
@@ -174,8 +207,9 @@ static long g_readlink(struct inode *inode, char *buf, size_t size)
 	size_t d;
 	unsigned long n;
 
-	if (decode(inode, &d, &n))
+	if (decode(inode, &d, &n) && t->nodes[d].dyn)
 		return t->nodes[d].dyn->link ? t->nodes[d].dyn->link(n, buf, size) : -EINVAL;
+	/* A table node, or a template's child (the same target for every entry). */
 	return t->nodes[d].link ? t->nodes[d].link(buf, size) : -EINVAL;
 }
 
@@ -184,15 +218,17 @@ static long g_read(struct file *f, void *buf, size_t size, uint64_t off)
 	const struct genfs_table *t = table_of(f->inode);
 	struct genfs_out o;
 	size_t d;
-	unsigned long n;
+	unsigned long n = 0;
 
 	if ((int64_t)off < 0)
 		return -EINVAL;
 	genfs_out_init(&o, buf, size, off);
-	if (decode(f->inode, &d, &n)) {
+	if (decode(f->inode, &d, &n) && t->nodes[d].dyn) {
 		if (!t->nodes[d].dyn->show)
 			return -EINVAL;
 		t->nodes[d].dyn->show(n, &o);
+	} else if (t->nodes[d].show_n) {
+		t->nodes[d].show_n(n, &o); /* a template's child for entry n */
 	} else {
 		if (!t->nodes[d].show)
 			return -EINVAL;

@@ -6,7 +6,10 @@
  * and a file read in several pieces is consistent as long as its text does not change
  * in between. Opening a file for writing is -EACCES; name-space changes are -EPERM
  * (the VFS's answer for missing operations); files report size 0, as Linux's do.
- * Single CPU, no locks: generators run in the reading syscall. */
+ * Single CPU, no locks: generators run in the reading syscall.
+ *
+ * Inode numbers (genfs.c): table node i is i + 1; entry n of the numbered directory at
+ * node d, and child c of a template for entry n, are ((d or c) + 1) << 32 | n. */
 #ifndef ISLE_FS_GENFS_H
 #define ISLE_FS_GENFS_H
 
@@ -42,14 +45,17 @@ bool genfs_out_full(const struct genfs_out *o);
 /* For link functions: copy at most size bytes of target (no NUL); the count copied. */
 long genfs_link(char *buf, size_t size, const char *target);
 
-/* A directory whose entries are the numbers n for which next() finds them (fd/). */
+/* A directory whose entries are the numbers n for which next() finds them (fd/). With
+ * tmpl set, every entry is a directory holding the children of table node tmpl (a
+ * nameless directory node, never listed itself): /proc/1/task/<tid>/. */
 struct genfs_dyn {
 	long (*next)(unsigned long from); /* the first entry >= from, or -1 when none */
-	uint32_t mode;			  /* of every entry: S_IFLNK | 0700 or S_IFREG | 0444 */
+	uint32_t mode; /* of every entry: S_IFLNK | 0700, S_IFREG | 0444, S_IFDIR | 0555 */
 	/* Symlink entries: copy at most size bytes of the target (no NUL); its length, or
 	 * -ENOENT when the entry went away. */
 	long (*link)(unsigned long n, char *buf, size_t size);
 	void (*show)(unsigned long n, struct genfs_out *o); /* file entries */
+	unsigned tmpl;					    /* 0: entries are not directories */
 };
 
 /* One node. nodes[0] is the root (its parent is 0); every other node names its
@@ -61,6 +67,9 @@ struct genfs_node {
 	void (*show)(struct genfs_out *o);    /* S_IFREG: the text */
 	long (*link)(char *buf, size_t size); /* S_IFLNK: as genfs_dyn.link */
 	const struct genfs_dyn *dyn;	      /* S_IFDIR: entries by number after the static ones */
+	/* S_IFREG under a template directory (genfs_dyn.tmpl): the text for entry n; show is
+	 * used when this is NULL. */
+	void (*show_n)(unsigned long n, struct genfs_out *o);
 };
 
 struct genfs_table {

@@ -1,8 +1,9 @@
 /* procfs.c: the /proc tree (procfs.h): the table of entries, the program's recorded
  * command line and environment, and the small files and links that come straight from
- * them. The bigger generators live in procfs_pid.c (the process), procfs_sys.c (the
- * system) and procfs_cpu.c (cpuinfo). /proc/1/task/1 repeats a few of /proc/1's files
- * with the same generators (one thread). */
+ * them. The bigger generators live in procfs_pid.c (the process), procfs_task.c (its
+ * threads), procfs_sys.c (the system) and procfs_cpu.c (cpuinfo). /proc/1/task/<tid>
+ * has one directory per thread repeating a few of /proc/1's files; comm and stat are
+ * the thread's own. */
 #include "core/errno.h"
 #include "core/time.h"
 #include "fs/genfs.h"
@@ -11,6 +12,7 @@
 #include "fs/procfs_gen.h"
 #include "lib/string.h"
 #include "mm/heap.h"
+#include "sched/task.h"
 #include "syscall/sys.h"
 
 /* argv and envp as NUL-terminated strings back to back, as Linux shows them. */
@@ -57,8 +59,12 @@ void procfs_comm(char out[16])
 {
 	const char *path = proc_exe_path ? proc_exe_path : "";
 	const char *slash = strrchr(path, '/');
+	struct task *main = task_find(TASK_PID);
 
-	strlcpy(out, slash ? slash + 1 : path, 16);
+	if (main && main->comm[0])
+		strlcpy(out, main->comm, 16);
+	else
+		strlcpy(out, slash ? slash + 1 : path, 16);
 }
 
 static void show_cmdline(struct genfs_out *o)
@@ -82,11 +88,6 @@ static void show_comm(struct genfs_out *o)
 static long link_self(char *buf, size_t size)
 {
 	return genfs_link(buf, size, "1");
-}
-
-static long link_thread_self(char *buf, size_t size)
-{
-	return genfs_link(buf, size, "1/task/1");
 }
 
 static long link_mounts(char *buf, size_t size)
@@ -145,10 +146,12 @@ enum {
 	N_TASK, /* entries after these are never parents: they need no names */
 };
 
+static const struct genfs_dyn task_dir = {procfs_task_next, DIR, NULL, NULL, N_TASK};
+
 static const struct genfs_node nodes[] = {
 	[N_ROOT] = {"", N_ROOT, DIR},
 	[N_SELF] = {"self", N_ROOT, LNK, .link = link_self},
-	[N_THREAD_SELF] = {"thread-self", N_ROOT, LNK, .link = link_thread_self},
+	[N_THREAD_SELF] = {"thread-self", N_ROOT, LNK, .link = procfs_link_thread_self},
 	[N_MOUNTS] = {"mounts", N_ROOT, LNK, .link = link_mounts},
 	[N_MEMINFO] = {"meminfo", N_ROOT, REG, procfs_show_meminfo},
 	[N_CPUINFO] = {"cpuinfo", N_ROOT, REG, procfs_show_cpuinfo},
@@ -162,8 +165,8 @@ static const struct genfs_node nodes[] = {
 	[N_SYS_KERNEL_RANDOM] = {"random", N_SYS_KERNEL, DIR},
 	[N_SYS_VM] = {"vm", N_SYS, DIR},
 	[N_PID] = {"1", N_ROOT, DIR},
-	[N_PID_TASK] = {"task", N_PID, DIR},
-	[N_TASK] = {"1", N_PID_TASK, DIR},
+	[N_PID_TASK] = {"task", N_PID, DIR, .dyn = &task_dir},
+	[N_TASK] = {NULL, N_PID_TASK, DIR}, /* the template of every /proc/1/task/<tid> */
 	/* /proc/sys */
 	{"hostname", N_SYS_KERNEL, REG, procfs_show_hostname},
 	{"osrelease", N_SYS_KERNEL, REG, procfs_show_osrelease},
@@ -188,13 +191,13 @@ static const struct genfs_node nodes[] = {
 	{"stat", N_PID, REG, procfs_show_stat},
 	{"statm", N_PID, REG, procfs_show_statm},
 	{"status", N_PID, REG, procfs_show_status},
-	/* /proc/1/task/1 */
+	/* /proc/1/task/<tid> */
 	{"cmdline", N_TASK, REG, show_cmdline},
-	{"comm", N_TASK, REG, show_comm},
+	{"comm", N_TASK, REG, .show_n = procfs_show_task_comm},
 	{"environ", N_TASK, REG_PRIVATE, show_environ},
 	{"exe", N_TASK, LNK, .link = link_exe},
 	{"maps", N_TASK, REG, procfs_show_maps},
-	{"stat", N_TASK, REG, procfs_show_stat},
+	{"stat", N_TASK, REG, .show_n = procfs_show_task_stat},
 	{"statm", N_TASK, REG, procfs_show_statm},
 	{"status", N_TASK, REG, procfs_show_status},
 };

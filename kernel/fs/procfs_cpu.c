@@ -1,12 +1,14 @@
-/* procfs_cpu.c: /proc/cpuinfo (procfs_gen.h): one processor block in Linux's layout,
- * read from CPUID at each read (the values never change) plus the TSC rate the clock
- * measured: "cpu MHz" is the TSC frequency and bogomips twice it, as Linux computes
- * them from the TSC. Flags are the CPUID bits the kernel lets the program use
+/* procfs_cpu.c: /proc/cpuinfo (procfs_gen.h): one processor block per online CPU
+ * (smp_ncpus) in Linux's layout, all one socket of N cores, read from CPUID at each read
+ * (the values never change and are the same on every CPU: the boot CPU decided what is
+ * enabled) plus the TSC rate the clock measured: "cpu MHz" is the TSC frequency and bogomips twice
+ * it, as Linux computes them from the TSC. Flags are the CPUID bits the kernel lets the program use
  * (procfs_fmt.c). */
 #include "arch/x86_64/arch.h"
 #include "core/time.h"
 #include "fs/procfs_gen.h"
 #include "lib/string.h"
+#include "sched/smp.h"
 
 /* The size of the last-level cache in KiB: Intel's deterministic cache leaf 4, else AMD's
  * L2 size (leaf 0x80000006), as Linux picks x86_cache_size; 0 when unknown. */
@@ -57,7 +59,7 @@ static void brand(char out[49], uint32_t emax)
 	strlcpy(out, *p ? p : "unknown", 49);
 }
 
-void procfs_show_cpuinfo(struct genfs_out *o)
+static void show_cpu(struct genfs_out *o, int cpu, int ncpus)
 {
 	uint32_t r[4], max, emax, sig, ebx1;
 	unsigned family, model, stepping, phys = 36, virt = 48;
@@ -109,13 +111,15 @@ void procfs_show_cpuinfo(struct genfs_out *o)
 		model += ((sig >> 16) & 0xf) << 4;
 	brand(name, emax);
 
-	genfs_printf(o, "processor\t: 0\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\n",
+	genfs_printf(o, "processor\t: %d\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\n", cpu,
 		     cpu_features.vendor, family, model);
 	genfs_printf(o, "model name\t: %s\nstepping\t: %u\nmicrocode\t: 0x1\n", name, stepping);
 	genfs_printf(o, "cpu MHz\t\t: %lu.%03lu\ncache size\t: %u KB\n",
 		     (unsigned long)(khz / 1000), (unsigned long)(khz % 1000), cache_kb(max, emax));
-	genfs_printf(o, "physical id\t: 0\nsiblings\t: 1\ncore id\t\t: 0\ncpu cores\t: 1\n");
-	genfs_printf(o, "apicid\t\t: %u\ninitial apicid\t: %u\n", ebx1 >> 24, ebx1 >> 24);
+	genfs_printf(o, "physical id\t: 0\nsiblings\t: %d\ncore id\t\t: %d\ncpu cores\t: %d\n",
+		     ncpus, cpu, ncpus);
+	uint32_t apic = ncpus == 1 ? ebx1 >> 24 : smp_cpu_apic_id(cpu);
+	genfs_printf(o, "apicid\t\t: %u\ninitial apicid\t: %u\n", apic, apic);
 	genfs_printf(o, "fpu\t\t: yes\nfpu_exception\t: yes\ncpuid level\t: %u\nwp\t\t: yes\n",
 		     max);
 	genfs_puts(o, "flags\t\t: ");
@@ -126,4 +130,11 @@ void procfs_show_cpuinfo(struct genfs_out *o)
 		     ((ebx1 >> 8) & 0xff) * 8);
 	genfs_printf(o, "address sizes\t: %u bits physical, %u bits virtual\n", phys, virt);
 	genfs_puts(o, "power management:\n\n");
+}
+
+void procfs_show_cpuinfo(struct genfs_out *o)
+{
+	int n = smp_ncpus();
+	for (int cpu = 0; cpu < n && !genfs_out_full(o); cpu++)
+		show_cpu(o, cpu, n);
 }

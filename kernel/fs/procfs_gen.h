@@ -16,17 +16,26 @@
 
 /* procfs.c: what was recorded at exec (proc_set_cmdline). */
 uint64_t procfs_start_ns(void); /* monotonic time the program started */
-/* The command name: the executable's base name cut to 15 bytes (Linux's TASK_COMM_LEN). */
+/* The command name: the main thread's (prctl PR_SET_NAME changes it), at first the
+ * executable's base name cut to 15 bytes (Linux's TASK_COMM_LEN). */
 void procfs_comm(char out[16]);
 
 /* procfs_pid.c: /proc/1. */
 void procfs_show_maps(struct genfs_out *o);
 void procfs_show_stat(struct genfs_out *o);
+/* The stat line of thread tid called comm (the process's: PROC_PID, procfs_comm). */
+void procfs_stat_line(struct genfs_out *o, int tid, const char *comm);
 void procfs_show_statm(struct genfs_out *o);
 void procfs_show_status(struct genfs_out *o);
 void procfs_show_mounts(struct genfs_out *o);
 void procfs_show_mountinfo(struct genfs_out *o);
 extern const struct genfs_dyn procfs_fd_dir, procfs_fdinfo_dir;
+
+/* procfs_task.c: /proc/1/task/<tid>, one directory per live thread. */
+long procfs_task_next(unsigned long from); /* genfs_dyn.next over the tids */
+void procfs_show_task_comm(unsigned long tid, struct genfs_out *o);
+void procfs_show_task_stat(unsigned long tid, struct genfs_out *o);
+long procfs_link_thread_self(char *buf, size_t size); /* "1/task/<caller's tid>" */
 
 /* procfs_sys.c: system-wide files. */
 void procfs_show_meminfo(struct genfs_out *o);

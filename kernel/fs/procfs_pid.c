@@ -10,6 +10,7 @@
 #include "core/time.h"
 #include "fs/fdtable.h"
 #include "fs/procfs_gen.h"
+#include "lib/format.h"
 #include "lib/string.h"
 #include "mm/heap.h"
 #include "mm/vm.h"
@@ -98,6 +99,12 @@ static int map_one(void *arg, const struct vm_area_info *a)
 	case VM_AREA_STACK:
 		m.name = "[stack]";
 		break;
+	case VM_AREA_VDSO:
+		m.name = "[vdso]";
+		break;
+	case VM_AREA_VVAR:
+		m.name = "[vvar]";
+		break;
 	case VM_AREA_FILE:
 		if (!a->file)
 			break;
@@ -133,16 +140,22 @@ static uint64_t ticks(uint64_t ns)
 
 void procfs_show_stat(struct genfs_out *o)
 {
-	struct vm_sum s;
 	char comm[16];
+
+	procfs_comm(comm);
+	procfs_stat_line(o, PROC_PID, comm);
+}
+
+void procfs_stat_line(struct genfs_out *o, int tid, const char *comm)
+{
+	struct vm_sum s;
 	uint64_t now = time_monotonic_ns(), start = procfs_start_ns();
 
 	vm_sum(&s);
-	procfs_comm(comm);
 	/* Fields 1-13: pid comm state ppid pgrp session tty_nr tpgid flags minflt cminflt
 	 * majflt cmajflt (flags: PF_RANDOMIZE | PF_FORKNOEXEC as Linux shows them). */
-	genfs_printf(o, "%d (%s) R 0 %d %d %d %d 4194560 0 0 0 0 ", PROC_PID, comm, PROC_PID,
-		     PROC_PID, TTY_NR, PROC_PID);
+	genfs_printf(o, "%d (%s) R 0 %d %d %d %d 4194560 0 0 0 0 ", tid, comm, PROC_PID, PROC_PID,
+		     TTY_NR, PROC_PID);
 	/* 14-25: utime stime cutime cstime priority nice num_threads itrealvalue starttime
 	 * vsize rss rsslim. */
 	genfs_printf(o, "%lu 0 0 0 20 0 1 0 %lu %lu %lu 18446744073709551615 ",
@@ -331,8 +344,18 @@ static long fd_link(unsigned long n, char *buf, size_t size)
 
 	if (!f)
 		return -ENOENT;
-	if (!f->path)
-		return genfs_link(buf, size, "anon_inode:[unknown]");
+	if (!f->path) {
+		/* Pipes (and later sockets) show "pipe:[ino]", other anonymous files
+		 * "anon_inode:[eventfd]" and the like (file_ops.name). */
+		const char *name = f->fops && f->fops->name ? f->fops->name : "[unknown]";
+		char anon[48];
+		if (S_ISTYPE(f->inode->mode, S_IFIFO) || S_ISTYPE(f->inode->mode, S_IFSOCK))
+			fmt_snprintf(anon, sizeof(anon), "%s:[%lu]", name,
+				     (unsigned long)f->inode->ino);
+		else
+			fmt_snprintf(anon, sizeof(anon), "anon_inode:%s", name);
+		return genfs_link(buf, size, anon);
+	}
 	path = kmalloc(VFS_PATH_MAX);
 	if (!path)
 		return -ENOMEM;
@@ -359,5 +382,5 @@ static void fdinfo_show(unsigned long n, struct genfs_out *o)
 		     (unsigned long)f->inode->ino);
 }
 
-const struct genfs_dyn procfs_fd_dir = {fd_next, S_IFLNK | 0700, fd_link, NULL};
-const struct genfs_dyn procfs_fdinfo_dir = {fd_next, S_IFREG | 0400, NULL, fdinfo_show};
+const struct genfs_dyn procfs_fd_dir = {fd_next, S_IFLNK | 0700, fd_link, NULL, 0};
+const struct genfs_dyn procfs_fdinfo_dir = {fd_next, S_IFREG | 0400, NULL, fdinfo_show, 0};

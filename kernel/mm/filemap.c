@@ -213,14 +213,14 @@ static int write_upgrade(struct vma *v, uintptr_t va)
 	if (v->flags & VMA_SHARED) {
 		paging_protect(vm_current.root, va, cache_flags(v, true));
 		pagecache_map_writable(v->file->inode, index, true);
-		arch_flush_tlb_page(va);
+		vm_flush_tlb_page(va);
 		return 0;
 	}
 	/* Copy-on-write: the copy replaces the cache page's entry. */
 	if (!v->anon)
 		vm_assign_anon(v);
 	drop_entry(v, va);
-	arch_flush_tlb_page(va);
+	vm_flush_tlb_page(va);
 	return map_copy(v, va, index, &pa);
 }
 
@@ -240,7 +240,7 @@ int vm_file_fault(struct vma *v, uintptr_t page, uint64_t err)
 	if (!pte_ok) /* a private copy read-only until now, or stale flags */
 		paging_protect(vm_current.root, page,
 			       have & PG_FILE ? cache_flags(v, have & PG_WRITE) : vm_pte_flags(v));
-	arch_flush_tlb_page(page);
+	vm_flush_tlb_page(page);
 	return 0;
 }
 
@@ -267,7 +267,7 @@ void vm_file_zap_pages(struct vma *v, uintptr_t start, uintptr_t end)
 		end = v->thi;
 	for (uintptr_t va = start; va < end; va += PAGE_SIZE)
 		if (drop_entry(v, va))
-			arch_flush_tlb_page(va);
+			vm_flush_tlb_page(va);
 }
 
 void vm_file_reprotect_pages(struct vma *v, uintptr_t start, uintptr_t end)
@@ -289,7 +289,7 @@ void vm_file_reprotect_pages(struct vma *v, uintptr_t start, uintptr_t end)
 		} else {
 			paging_protect(vm_current.root, va, vm_pte_flags(v));
 		}
-		arch_flush_tlb_page(va);
+		vm_flush_tlb_page(va);
 	}
 }
 

@@ -37,6 +37,7 @@
 #include "mm/layout.h"
 #include "mm/pmm.h"
 #include "mm/vm.h"
+#include "sched/smp.h"
 #include "mm/vma.h"
 
 #define PF_PRESENT 0x1
@@ -65,10 +66,31 @@ static void tlb_finish(struct tlb_batch *b)
 {
 	if (b->all) {
 		arch_flush_tlb_all();
+		smp_tlb_shootdown(0, USER_TOP);
 		return;
 	}
-	for (unsigned i = 0; i < b->n; i++)
+	if (b->n == 0)
+		return;
+	uintptr_t lo = b->va[0], hi = b->va[0];
+	for (unsigned i = 0; i < b->n; i++) {
 		arch_flush_tlb_page(b->va[i]);
+		lo = b->va[i] < lo ? b->va[i] : lo;
+		hi = b->va[i] > hi ? b->va[i] : hi;
+	}
+	smp_tlb_shootdown(lo, hi + PAGE_SIZE); /* one round of IPIs for the batch */
+}
+
+void vm_activate(void)
+{
+	uint64_t root = vm_current.root;
+	if (root && arch_current_root() != root)
+		arch_load_root(root);
+}
+
+void vm_flush_tlb_page(uintptr_t va)
+{
+	arch_flush_tlb_page(va);
+	smp_tlb_shootdown(va, va + PAGE_SIZE);
 }
 
 void vm_init(uintptr_t mmap_base)
@@ -190,7 +212,7 @@ int vm_populate_page(struct vma *v, uintptr_t va, uint64_t *pa, bool write)
 	if (paging_lookup(vm_current.root, va, pa, &have)) {
 		if ((want & PG_WRITE) && !(have & PG_WRITE)) { /* first write to the page */
 			paging_protect(vm_current.root, va, want);
-			arch_flush_tlb_page(va);
+			arch_flush_tlb_page(va); /* an upgrade: other CPUs fault and retry */
 		}
 		return 0;
 	}
@@ -382,7 +404,8 @@ void vm_describe(uintptr_t addr, char *buf, size_t size)
 {
 	static const char *const kind_name[] = {
 		[VMA_ANON] = "anonymous", [VMA_PROGRAM] = "program", [VMA_HEAP] = "[heap]",
-		[VMA_STACK] = "[stack]",  [VMA_FILE] = "file",
+		[VMA_STACK] = "[stack]",  [VMA_FILE] = "file",	     [VMA_VDSO] = "[vdso]",
+		[VMA_VVAR] = "[vvar]",
 	};
 	const struct vma *v = addr < USER_TOP ? vma_lookup(addr) : NULL;
 	if (!v) {

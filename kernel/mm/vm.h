@@ -44,6 +44,9 @@ struct file;
  * it. mmap_base: top of the area where mmap places mappings without a hint (grows down);
  * both are chosen by the ELF loader (ASLR). Panics if out of memory. */
 void vm_init(uintptr_t mmap_base);
+/* Load the program's page-table root on this CPU if another one is loaded (the scheduler,
+ * switching to a program thread: application processors start on the kernel's root). */
+void vm_activate(void);
 /* Set the initial program break (page aligned by the loader); brk can grow from there. */
 void vm_set_brk_start(uintptr_t brk_start);
 
@@ -79,6 +82,9 @@ long vm_copy_in(uintptr_t uaddr, const void *src, size_t len);
  * allocated, -EIO when a file mapping's page lies wholly past the end of the file or
  * cannot be read (SIGBUS). */
 int vm_handle_fault(uintptr_t addr, uint64_t err);
+/* Drop va's translation from every CPU's TLB (this one and, through smp_tlb_shootdown,
+ * the others): after unmapping or downgrading a page the program may use. */
+void vm_flush_tlb_page(uintptr_t va);
 
 /* Describe the VMA holding addr for a crash report ("[heap]", "[stack]", "program", or
  * "anonymous") with its range and rwx; writes "unmapped" when none. */
@@ -94,6 +100,8 @@ void vm_describe(uintptr_t addr, char *buf, size_t size);
 #define VM_AREA_HEAP 2
 #define VM_AREA_STACK 3
 #define VM_AREA_FILE 4
+#define VM_AREA_VDSO 5
+#define VM_AREA_VVAR 6
 
 struct file;
 
@@ -116,5 +124,8 @@ uint64_t vm_resident_pages(void);
 /* For the ELF loader: the VMA holding addr is the program's stack (maps shows [stack],
  * crash reports name it). Nothing happens when no VMA holds addr. */
 void vm_mark_stack(uintptr_t addr);
+/* For exec/vdso.c: the VMA holding addr is the vDSO (VM_AREA_VDSO) or its data page
+ * (VM_AREA_VVAR); no-op when no VMA holds addr. */
+void vm_mark_kind(uintptr_t addr, int kind);
 
 #endif

@@ -14,7 +14,8 @@
 
 _Static_assert(VM_AREA_ANON == VMA_ANON && VM_AREA_PROGRAM == VMA_PROGRAM &&
 		       VM_AREA_HEAP == VMA_HEAP && VM_AREA_STACK == VMA_STACK &&
-		       VM_AREA_FILE == VMA_FILE,
+		       VM_AREA_FILE == VMA_FILE && VM_AREA_VDSO == VMA_VDSO &&
+		       VM_AREA_VVAR == VMA_VVAR,
 	       "vm.h kinds follow vma.h");
 
 int vm_for_each(int (*fn)(void *arg, const struct vm_area_info *area), void *arg)
@@ -63,4 +64,12 @@ void vm_mark_stack(uintptr_t addr)
 
 	if (v)
 		v->kind = VMA_STACK; /* its neighbours are gaps: nothing to merge */
+}
+
+void vm_mark_kind(uintptr_t addr, int kind)
+{
+	struct vma *v = vma_lookup(addr);
+
+	if (v && (kind == VMA_VDSO || kind == VMA_VVAR))
+		v->kind = (uint8_t)kind; /* mapped apart from everything: nothing to merge */
 }

@@ -15,6 +15,8 @@
 #define VMA_HEAP 2
 #define VMA_STACK 3
 #define VMA_FILE 4 /* a mapping of a regular file (vma.file set) */
+#define VMA_VDSO 5 /* the vDSO's code (exec/vdso.c): anonymous memory, named [vdso] */
+#define VMA_VVAR 6 /* the vDSO's data page, named [vvar] */
 
 /* vma.flags: Linux's VM_ flags that change behaviour here or decide merging (Linux
  * never merges VMAs whose flags differ, so neither do we). */

@@ -142,6 +142,39 @@
 #define SYS_syncfs 306
 #define SYS_renameat2 316
 #define SYS_copy_file_range 326
+#define SYS_epoll_create 213
+#define SYS_eventfd 284
+#define SYS_epoll_pwait2 441
+#define SYS_rt_sigpending 127
+#define SYS_rt_sigtimedwait 128
+#define SYS_rt_sigqueueinfo 129
+#define SYS_rt_sigsuspend 130
+#define SYS_signalfd 282
+#define SYS_signalfd4 289
+#define SYS_rt_tgsigqueueinfo 297
+#define SYS_getitimer 36
+#define SYS_alarm 37
+#define SYS_setitimer 38
+#define SYS_getrusage 98
+#define SYS_times 100
+#define SYS_sched_setparam 142
+#define SYS_sched_getparam 143
+#define SYS_sched_setscheduler 144
+#define SYS_sched_getscheduler 145
+#define SYS_sched_get_priority_max 146
+#define SYS_sched_get_priority_min 147
+#define SYS_sched_rr_get_interval 148
+#define SYS_prctl 157
+#define SYS_timer_create 222
+#define SYS_timer_settime 223
+#define SYS_timer_gettime 224
+#define SYS_timer_getoverrun 225
+#define SYS_timer_delete 226
+#define SYS_timerfd_create 283
+#define SYS_timerfd_settime 286
+#define SYS_timerfd_gettime 287
+#define SYS_getcpu 309
+#define SYS_membarrier 324
 #define SYS_MAX 462 /* highest number syscall_name knows (mseal) */
 
 #endif

@@ -33,6 +33,24 @@ long sys_ioctl(const struct syscall_args *a);
 long sys_sendfile(const struct syscall_args *a);
 long sys_copy_file_range(const struct syscall_args *a);
 
+/* sys_pipe.c: pipes and eventfds (fs/pipe.h, fs/eventfd.h). */
+long sys_pipe(const struct syscall_args *a);
+long sys_pipe2(const struct syscall_args *a);
+long sys_eventfd(const struct syscall_args *a);
+long sys_eventfd2(const struct syscall_args *a);
+
+/* sys_poll.c, sys_epoll.c: waiting for events on files (fs/poll.h, fs/epoll.h). */
+long sys_poll(const struct syscall_args *a);
+long sys_ppoll(const struct syscall_args *a);
+long sys_select(const struct syscall_args *a);
+long sys_pselect6(const struct syscall_args *a);
+long sys_epoll_create(const struct syscall_args *a);
+long sys_epoll_create1(const struct syscall_args *a);
+long sys_epoll_ctl(const struct syscall_args *a);
+long sys_epoll_wait(const struct syscall_args *a);
+long sys_epoll_pwait(const struct syscall_args *a);
+long sys_epoll_pwait2(const struct syscall_args *a);
+
 /* sys_fs_open.c: opening, closing, the fd table. */
 long sys_open(const struct syscall_args *a);
 long sys_openat(const struct syscall_args *a);
@@ -103,6 +121,9 @@ long sys_exit(const struct syscall_args *a);
 long sys_exit_group(const struct syscall_args *a);
 long sys_getpid(const struct syscall_args *a);
 long sys_gettid(const struct syscall_args *a);
+long sys_clone(const struct syscall_args *a);
+long sys_clone3(const struct syscall_args *a);
+long sys_futex(const struct syscall_args *a);
 long sys_getppid(const struct syscall_args *a);
 long sys_getuid(const struct syscall_args *a);
 long sys_geteuid(const struct syscall_args *a);
@@ -121,12 +142,23 @@ long sys_setrlimit(const struct syscall_args *a);
 long sys_uname(const struct syscall_args *a);
 long sys_sysinfo(const struct syscall_args *a);
 long sys_getrandom(const struct syscall_args *a);
-long sys_sched_yield(const struct syscall_args *a);
-long sys_sched_getaffinity(const struct syscall_args *a);
 
-/* sys_signal.c: signal dispositions and mask (stored; nothing is delivered yet). */
+/* sys_signal.c: signals (kernel/signal/). */
 long sys_rt_sigaction(const struct syscall_args *a);
 long sys_rt_sigprocmask(const struct syscall_args *a);
+long sys_rt_sigpending(const struct syscall_args *a);
+long sys_rt_sigsuspend(const struct syscall_args *a);
+long sys_rt_sigtimedwait(const struct syscall_args *a);
+long sys_rt_sigqueueinfo(const struct syscall_args *a);
+long sys_rt_tgsigqueueinfo(const struct syscall_args *a);
+long sys_rt_sigreturn(const struct syscall_args *a);
+long sys_sigaltstack(const struct syscall_args *a);
+long sys_pause(const struct syscall_args *a);
+long sys_kill(const struct syscall_args *a);
+long sys_tkill(const struct syscall_args *a);
+long sys_tgkill(const struct syscall_args *a);
+long sys_signalfd(const struct syscall_args *a);
+long sys_signalfd4(const struct syscall_args *a);
 
 /* sys_stat.c: file status. */
 long sys_stat(const struct syscall_args *a);
@@ -136,6 +168,40 @@ long sys_newfstatat(const struct syscall_args *a);
 long sys_statx(const struct syscall_args *a);
 long sys_statfs(const struct syscall_args *a);
 long sys_fstatfs(const struct syscall_args *a);
+
+/* sys_sched.c: scheduling (sched/sched.h). */
+long sys_sched_yield(const struct syscall_args *a);
+long sys_sched_getaffinity(const struct syscall_args *a);
+long sys_sched_setaffinity(const struct syscall_args *a);
+long sys_getcpu(const struct syscall_args *a);
+long sys_sched_setscheduler(const struct syscall_args *a);
+long sys_sched_getscheduler(const struct syscall_args *a);
+long sys_sched_setparam(const struct syscall_args *a);
+long sys_sched_getparam(const struct syscall_args *a);
+long sys_sched_get_priority_max(const struct syscall_args *a);
+long sys_sched_get_priority_min(const struct syscall_args *a);
+long sys_sched_rr_get_interval(const struct syscall_args *a);
+
+/* sys_prctl.c */
+long sys_prctl(const struct syscall_args *a);
+long sys_membarrier(const struct syscall_args *a);
+
+/* sys_timer.c, sys_itimer.c, sys_timerfd.c: timers (ptimer.h). */
+long sys_timer_create(const struct syscall_args *a);
+long sys_timer_settime(const struct syscall_args *a);
+long sys_timer_gettime(const struct syscall_args *a);
+long sys_timer_getoverrun(const struct syscall_args *a);
+long sys_timer_delete(const struct syscall_args *a);
+long sys_getitimer(const struct syscall_args *a);
+long sys_setitimer(const struct syscall_args *a);
+long sys_alarm(const struct syscall_args *a);
+long sys_timerfd_create(const struct syscall_args *a);
+long sys_timerfd_settime(const struct syscall_args *a);
+long sys_timerfd_gettime(const struct syscall_args *a);
+
+/* sys_rusage.c */
+long sys_getrusage(const struct syscall_args *a);
+long sys_times(const struct syscall_args *a);
 
 /* sys_time.c */
 long sys_clock_gettime(const struct syscall_args *a);

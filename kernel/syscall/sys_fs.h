@@ -23,9 +23,13 @@
 
 #define MAX_RW_COUNT 0x7ffff000UL /* INT_MAX rounded down to a page, as Linux caps counts */
 
-/* One syscall at a time (single CPU, no nesting): one bounce buffer serves them all. */
+/* The buffer a syscall carries data in, SYS_FS_BOUNCE bytes: a preallocated one when no
+ * other syscall holds it, else a fresh allocation (a thread may sleep in I/O while
+ * holding one: disk reads, the console, page faults in the copies). NULL when out of
+ * memory; give it back with sys_fs_bounce_put. Locking: BKL. */
 #define SYS_FS_BOUNCE 65536
-extern char sys_fs_bounce[SYS_FS_BOUNCE];
+char *sys_fs_bounce_get(void);
+void sys_fs_bounce_put(char *buf);
 
 static inline void *sys_fs_uptr(uint64_t v)
 {

@@ -18,9 +18,13 @@ long sys_getdents64(const struct syscall_args *a)
 		size = SYS_FS_BOUNCE;
 	if (!user_range_ok(a->arg[1], size))
 		return -EFAULT;
-	r = vfs_getdents64(f, sys_fs_bounce, size);
-	if (r > 0 && copy_to_user(sys_fs_uptr(a->arg[1]), sys_fs_bounce, (size_t)r) < 0)
-		return -EFAULT;
+	char *buf = sys_fs_bounce_get();
+	if (!buf)
+		return -ENOMEM;
+	r = vfs_getdents64(f, buf, size);
+	if (r > 0 && copy_to_user(sys_fs_uptr(a->arg[1]), buf, (size_t)r) < 0)
+		r = -EFAULT;
+	sys_fs_bounce_put(buf);
 	return r;
 }
 

@@ -2,6 +2,7 @@
  * creat, close, dup, dup2, dup3, fcntl, flock. Locks always succeed: there is one
  * process, so no lock can conflict. */
 #include "core/errno.h"
+#include "fs/pipe.h"
 #include "mm/uaccess.h"
 #include "syscall/sys.h"
 #include "syscall/sys_fs.h"
@@ -17,6 +18,8 @@
 #define F_OFD_GETLK 36
 #define F_OFD_SETLK 37
 #define F_OFD_SETLKW 38
+#define F_SETPIPE_SZ 1031
+#define F_GETPIPE_SZ 1032
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC 1
 #define F_RDLCK 0
@@ -151,6 +154,10 @@ long sys_fcntl(const struct syscall_args *a)
 			return -EBADF;
 		f->flags = (f->flags & ~settable) | ((unsigned)arg & settable);
 		return 0;
+	case F_GETPIPE_SZ:
+		return pipe_set_size(f, 0);
+	case F_SETPIPE_SZ:
+		return pipe_set_size(f, (uint32_t)arg ? (uint32_t)arg : 1);
 	case F_GETLK:
 	case F_SETLK:
 	case F_SETLKW:

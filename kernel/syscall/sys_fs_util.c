@@ -4,7 +4,25 @@
 #include "mm/uaccess.h"
 #include "syscall/sys_fs.h"
 
-char sys_fs_bounce[SYS_FS_BOUNCE];
+static char bounce[SYS_FS_BOUNCE];
+static bool bounce_busy;
+
+char *sys_fs_bounce_get(void)
+{
+	if (!bounce_busy) {
+		bounce_busy = true;
+		return bounce;
+	}
+	return kmalloc(SYS_FS_BOUNCE);
+}
+
+void sys_fs_bounce_put(char *buf)
+{
+	if (buf == bounce)
+		bounce_busy = false;
+	else
+		kfree(buf);
+}
 
 int sys_fs_get_path(uint64_t upath, char **out)
 {
@@ -57,7 +75,9 @@ int sys_fs_lookup(int dirfd, uint64_t upath, unsigned namei_flags, unsigned at_f
 	else
 		r = sys_fs_base(dirfd, path, &base);
 	if (r == 0) {
-		if (!path[0] && dirfd != AT_FDCWD) {
+		if (!path[0] && dirfd != AT_FDCWD && !base) {
+			r = -EBADF; /* a file with no name (pipe, eventfd): nothing to resolve */
+		} else if (!path[0] && dirfd != AT_FDCWD) {
 			*out = vfs_path_get(base);
 		} else {
 			r = vfs_lookup(base, path, namei_flags | NAMEI_EMPTY, out);

@@ -1,5 +1,5 @@
-/* sys_info.c: who and where the program runs: uname, sysinfo, getrandom, and the
- * scheduler calls of a single-CPU, single-thread machine. */
+/* sys_info.c: who and where the program runs: uname, sysinfo, getrandom. (Scheduler
+ * calls are in sys_sched.c.) */
 #include "core/errno.h"
 #include "core/random.h"
 #include "core/time.h"
@@ -9,7 +9,6 @@
 #include "mm/uaccess.h"
 #include "syscall/sys.h"
 
-#define PROC_PID 1
 #define MAX_RW_COUNT 0x7ffff000UL
 
 struct info_utsname {
@@ -85,26 +84,4 @@ long sys_getrandom(const struct syscall_args *a)
 	}
 	memset(chunk, 0, sizeof(chunk)); /* no key material left on the stack */
 	return done || len == 0 ? (long)done : -EFAULT;
-}
-
-long sys_sched_yield(const struct syscall_args *a)
-{
-	return 0;
-}
-
-/* One CPU: the mask is CPU 0 in one unsigned long. Linux rejects a length that is not a
- * whole number of longs or too short for every CPU, and returns the bytes it wrote. */
-long sys_sched_getaffinity(const struct syscall_args *a)
-{
-	uint64_t mask = 1;
-	unsigned len = (unsigned)a->arg[1];
-	int pid = (int)a->arg[0];
-
-	if (len == 0 || (len & (sizeof(mask) - 1)))
-		return -EINVAL;
-	if (pid != 0 && pid != PROC_PID)
-		return -ESRCH;
-	if (copy_to_user((void *)(uintptr_t)a->arg[2], &mask, sizeof(mask)) < 0)
-		return -EFAULT;
-	return sizeof(mask);
 }

@@ -10,6 +10,7 @@
 
 #include "core/errno.h"
 #include "fs/pagecache.h"
+#include "mm/heap.h"
 #include "mm/uaccess.h"
 #include "syscall/sys.h"
 #include "syscall/sys_fs.h"
@@ -40,45 +41,54 @@ static size_t readable_prefix(char *dst, uint64_t ubuf, size_t n)
 	return ok;
 }
 
-/* One transfer between program memory and f; off < 0: at the file position. */
+/* One transfer between program memory and f; off < 0: at the file position. Blocking
+ * writes to special files (pipes) continue chunk after chunk as a pipe write must. */
 static long transfer(struct file *f, uint64_t ubuf, size_t count, bool write, int64_t off)
 {
+	char *bounce;
 	size_t done = 0;
+	long r = 0;
 
 	count = min_size(count, MAX_RW_COUNT);
 	if (count == 0)
 		return 0;
 	if (!user_range_ok(ubuf, count))
 		return -EFAULT;
+	bounce = sys_fs_bounce_get();
+	if (!bounce)
+		return -ENOMEM;
 	while (done < count) {
 		size_t n = min_size(count - done, SYS_FS_BOUNCE);
 		uint64_t at = off < 0 ? 0 : (uint64_t)off + done;
 		bool fault = false;
-		long r;
 
 		if (write) {
-			if (copy_from_user(sys_fs_bounce, sys_fs_uptr(ubuf + done), n) < 0) {
-				n = readable_prefix(sys_fs_bounce, ubuf + done, n);
+			if (copy_from_user(bounce, sys_fs_uptr(ubuf + done), n) < 0) {
+				n = readable_prefix(bounce, ubuf + done, n);
 				fault = true;
-				if (n == 0)
-					return done ? (long)done : -EFAULT;
+				if (n == 0) {
+					r = -EFAULT;
+					break;
+				}
 			}
-			r = off < 0 ? vfs_write_pos(f, sys_fs_bounce, n)
-				    : vfs_write(f, sys_fs_bounce, n, at, NULL);
+			r = off < 0 ? vfs_write_pos(f, bounce, n)
+				    : vfs_write(f, bounce, n, at, NULL);
 		} else {
-			r = off < 0 ? vfs_read_pos(f, sys_fs_bounce, n)
-				    : vfs_read(f, sys_fs_bounce, n, at);
+			r = off < 0 ? vfs_read_pos(f, bounce, n) : vfs_read(f, bounce, n, at);
 			if (r > 0 &&
-			    copy_to_user(sys_fs_uptr(ubuf + done), sys_fs_bounce, (size_t)r) < 0)
-				return done ? (long)done : -EFAULT;
+			    copy_to_user(sys_fs_uptr(ubuf + done), bounce, (size_t)r) < 0) {
+				r = -EFAULT;
+				break;
+			}
 		}
 		if (r < 0)
-			return done ? (long)done : r;
+			break;
 		done += (size_t)r;
-		if ((size_t)r < n || fault || !cached(f))
+		if ((size_t)r < n || fault || !(cached(f) || (write && f->fops)))
 			break;
 	}
-	return (long)done;
+	sys_fs_bounce_put(bounce);
+	return done ? (long)done : r;
 }
 
 long sys_read(const struct syscall_args *a)
@@ -171,7 +181,8 @@ static long check_iov(uint64_t uiov, uint64_t count)
 }
 
 /* A device gets one gathered write or one read scattered over the vector. */
-static long iov_device(struct file *f, uint64_t uiov, uint64_t count, size_t total, bool write)
+static long iov_device_buf(struct file *f, uint64_t uiov, uint64_t count, size_t total, bool write,
+			   char *buf)
 {
 	size_t want = min_size(total, SYS_FS_BOUNCE), got = 0, done = 0;
 	struct io_vec v;
@@ -182,28 +193,38 @@ static long iov_device(struct file *f, uint64_t uiov, uint64_t count, size_t tot
 			if (copy_from_user(&v, sys_fs_uptr(uiov + i * sizeof(v)), sizeof(v)) < 0)
 				break;
 			size_t n = min_size(v.len, want - got);
-			if (copy_from_user(sys_fs_bounce + got, sys_fs_uptr(v.base), n) < 0) {
-				got += readable_prefix(sys_fs_bounce + got, v.base, n);
+			if (copy_from_user(buf + got, sys_fs_uptr(v.base), n) < 0) {
+				got += readable_prefix(buf + got, v.base, n);
 				if (got == 0)
 					return -EFAULT;
 				break;
 			}
 			got += n;
 		}
-		return got ? vfs_write_pos(f, sys_fs_bounce, got) : 0;
+		return got ? vfs_write_pos(f, buf, got) : 0;
 	}
-	r = vfs_read_pos(f, sys_fs_bounce, want);
+	r = vfs_read_pos(f, buf, want);
 	if (r <= 0)
 		return r;
 	for (uint64_t i = 0; i < count && done < (size_t)r; i++) {
 		if (copy_from_user(&v, sys_fs_uptr(uiov + i * sizeof(v)), sizeof(v)) < 0)
 			return done ? (long)done : -EFAULT;
 		size_t n = min_size(v.len, (size_t)r - done);
-		if (copy_to_user(sys_fs_uptr(v.base), sys_fs_bounce + done, n) < 0)
+		if (copy_to_user(sys_fs_uptr(v.base), buf + done, n) < 0)
 			return done ? (long)done : -EFAULT;
 		done += n;
 	}
 	return (long)done;
+}
+
+static long iov_device(struct file *f, uint64_t uiov, uint64_t count, size_t total, bool write)
+{
+	char *buf = sys_fs_bounce_get();
+	if (!buf)
+		return -ENOMEM;
+	long r = iov_device_buf(f, uiov, count, total, write, buf);
+	sys_fs_bounce_put(buf);
+	return r;
 }
 
 /* One transfer over the vector; off < 0: at the file position. */
@@ -295,23 +316,37 @@ long sys_ioctl(const struct syscall_args *a)
 	return vfs_ioctl(f, req, a->arg[2]);
 }
 
-/* Copy count bytes from in (at *inoff, or its position when inoff is NULL) to out (at
- * *outoff or its position). Stops at the end of in or a short write. */
+static long splice_files_buf(struct file *in, int64_t *inoff, struct file *out, int64_t *outoff,
+			     size_t count, char *buf);
+
+/* With a bounce buffer of its own. */
 static long splice_files(struct file *in, int64_t *inoff, struct file *out, int64_t *outoff,
 			 size_t count)
+{
+	char *buf = sys_fs_bounce_get();
+	if (!buf)
+		return -ENOMEM;
+	long r = splice_files_buf(in, inoff, out, outoff, count, buf);
+	sys_fs_bounce_put(buf);
+	return r;
+}
+
+/* Copy count bytes from in (at *inoff, or its position when inoff is NULL) to out (at
+ * *outoff or its position). Stops at the end of in or a short write. */
+static long splice_files_buf(struct file *in, int64_t *inoff, struct file *out, int64_t *outoff,
+			     size_t count, char *buf)
 {
 	size_t done = 0;
 
 	count = min_size(count, MAX_RW_COUNT);
 	while (done < count) {
 		size_t n = min_size(count - done, SYS_FS_BOUNCE);
-		long r = inoff ? vfs_read(in, sys_fs_bounce, n, (uint64_t)*inoff)
-			       : vfs_read_pos(in, sys_fs_bounce, n);
+		long r = inoff ? vfs_read(in, buf, n, (uint64_t)*inoff) : vfs_read_pos(in, buf, n);
 		long w;
 		if (r <= 0)
 			return done ? (long)done : r;
-		w = outoff ? vfs_write(out, sys_fs_bounce, (size_t)r, (uint64_t)*outoff, NULL)
-			   : vfs_write_pos(out, sys_fs_bounce, (size_t)r);
+		w = outoff ? vfs_write(out, buf, (size_t)r, (uint64_t)*outoff, NULL)
+			   : vfs_write_pos(out, buf, (size_t)r);
 		if (w < 0)
 			return done ? (long)done : w;
 		if (inoff)

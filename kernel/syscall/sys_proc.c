@@ -1,6 +1,6 @@
-/* sys_proc.c: the one process: pid 1, tid 1, parent 0, root (uid and gid 0); exit; thread
- * bookkeeping the C library sets up at start (tid address, robust futex list, rseq); and
- * the FS base for thread-local storage (arch_prctl). */
+/* sys_proc.c: the one process: pid 1, parent 0, root (uid and gid 0); its threads (clone,
+ * clone3, exit, exit_group, futex, tid address, robust futex list, rseq); and the FS base
+ * for thread-local storage (arch_prctl). */
 #include <stdbool.h>
 
 #include "arch/x86_64/arch.h"
@@ -9,20 +9,18 @@
 #include "core/printk.h"
 #include "mm/layout.h"
 #include "mm/uaccess.h"
+#include "lib/string.h"
+#include "sched/clone.h"
+#include "sched/futex.h"
+#include "sched/task.h"
 #include "syscall/sys.h"
 
-#define PROC_PID 1
-
-/* Stored for when there are threads: the kernel clears *clear_child_tid and wakes it at
- * thread exit, and walks the robust list. */
-static uint64_t clear_child_tid;
-static uint64_t robust_list_head;
+#define PROC_PID TASK_PID
 #define ROBUST_LIST_HEAD_SIZE 24 /* struct robust_list_head */
 
-/* With one thread, exit and exit_group both end the program. */
 long sys_exit(const struct syscall_args *a)
 {
-	program_exit((int)(a->arg[0] & 0xff), "exited");
+	thread_exit((int)(a->arg[0] & 0xff));
 }
 
 long sys_exit_group(const struct syscall_args *a)
@@ -37,7 +35,66 @@ long sys_getpid(const struct syscall_args *a)
 
 long sys_gettid(const struct syscall_args *a)
 {
-	return PROC_PID;
+	return current->tid;
+}
+
+/* clone(flags, stack, parent_tid, child_tid, tls): the x86-64 argument order. */
+long sys_clone(const struct syscall_args *a)
+{
+	struct clone_request rq = {
+		.flags = a->arg[0] & ~0xffull,
+		.exit_signal = a->arg[0] & 0xff,
+		.stack = a->arg[1],
+		.parent_tid = a->arg[2],
+		.child_tid = a->arg[3],
+		.tls = a->arg[4],
+	};
+	return clone_thread(&rq);
+}
+
+#define CLONE_ARGS_SIZE_VER0 64
+
+long sys_clone3(const struct syscall_args *a)
+{
+	struct {
+		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
+			set_tid, set_tid_size, cgroup;
+	} ca;
+	size_t size = a->arg[1];
+	memset(&ca, 0, sizeof(ca));
+	if (size < CLONE_ARGS_SIZE_VER0)
+		return -EINVAL;
+	if (size > PAGE_SIZE)
+		return -E2BIG;
+	if (copy_from_user(&ca, (const void *)a->arg[0], size < sizeof(ca) ? size : sizeof(ca)) < 0)
+		return -EFAULT;
+	/* Bytes past what this kernel knows must be zero. */
+	for (size_t off = sizeof(ca); off < size; off++) {
+		uint8_t b;
+		if (copy_from_user(&b, (const uint8_t *)a->arg[0] + off, 1) < 0)
+			return -EFAULT;
+		if (b)
+			return -E2BIG;
+	}
+	if (ca.set_tid || ca.set_tid_size || ca.exit_signal > 64 || (ca.flags & 0xffull))
+		return -EINVAL;
+	if ((ca.stack == 0) != (ca.stack_size == 0))
+		return -EINVAL;
+	struct clone_request rq = {
+		.flags = ca.flags,
+		.exit_signal = ca.exit_signal,
+		.stack = ca.stack ? ca.stack + ca.stack_size : 0,
+		.parent_tid = ca.parent_tid,
+		.child_tid = ca.child_tid,
+		.tls = ca.tls,
+	};
+	return clone_thread(&rq);
+}
+
+long sys_futex(const struct syscall_args *a)
+{
+	return futex_op(a->arg[0], (int)a->arg[1], (uint32_t)a->arg[2], a->arg[3], a->arg[4],
+			(uint32_t)a->arg[5]);
 }
 
 long sys_getppid(const struct syscall_args *a)
@@ -67,15 +124,15 @@ long sys_getegid(const struct syscall_args *a)
 
 long sys_set_tid_address(const struct syscall_args *a)
 {
-	clear_child_tid = a->arg[0];
-	return PROC_PID;
+	current->clear_child_tid = a->arg[0];
+	return current->tid;
 }
 
 long sys_set_robust_list(const struct syscall_args *a)
 {
 	if (a->arg[1] != ROBUST_LIST_HEAD_SIZE)
 		return -EINVAL;
-	robust_list_head = a->arg[0];
+	current->robust_list = a->arg[0];
 	return 0;
 }
 
@@ -83,13 +140,13 @@ long sys_get_robust_list(const struct syscall_args *a)
 {
 	uint64_t len = ROBUST_LIST_HEAD_SIZE;
 	int pid = (int)a->arg[0];
+	struct task *t = pid == 0 ? current : task_find(pid);
 
-	if (pid != 0 && pid != PROC_PID)
+	if (!t)
 		return -ESRCH;
 	if (copy_to_user((void *)(uintptr_t)a->arg[2], &len, sizeof(len)) < 0)
 		return -EFAULT;
-	if (copy_to_user((void *)(uintptr_t)a->arg[1], &robust_list_head,
-			 sizeof(robust_list_head)) < 0)
+	if (copy_to_user((void *)(uintptr_t)a->arg[1], &t->robust_list, sizeof(t->robust_list)) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -125,6 +182,7 @@ long sys_arch_prctl(const struct syscall_args *a)
 	case ARCH_SET_FS:
 		if (addr >= USER_TOP)
 			return -EPERM;
+		current->fs_base = addr;
 		arch_set_fs_base(addr);
 		return 0;
 	case ARCH_GET_FS:

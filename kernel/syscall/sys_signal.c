@@ -1,50 +1,32 @@
-/* sys_signal.c: signal dispositions and the blocked mask. They are recorded with Linux's
- * checks and reported back; nothing delivers signals yet (a fault ends the program). */
+/* sys_signal.c: the signal system calls. Arguments are decoded and program memory copied
+ * here, in Linux's order of checks (sigset size, then EFAULT on input, then the
+ * operation, then EFAULT on output); the semantics live in kernel/signal/. */
 #include "core/errno.h"
 #include "mm/uaccess.h"
+#include "sched/task.h"
+#include "signal/sigframe.h"
+#include "signal/signal.h"
 #include "syscall/sys.h"
 
-#define NSIG 64
-#define SIGKILL 9
-#define SIGSTOP 19
-#define SIG_BIT(sig) (1ULL << ((sig)-1))
-#define UNBLOCKABLE (SIG_BIT(SIGKILL) | SIG_BIT(SIGSTOP))
-#define SIG_BLOCK 0
-#define SIG_UNBLOCK 1
-#define SIG_SETMASK 2
+#define SIGSET_SIZE 8
 
-/* The flags Linux x86-64 keeps; others are dropped, so a program can find out that, for
- * one, SA_UNSUPPORTED (0x400) is not supported. */
-#define SA_KNOWN                                                                                   \
-	(0x1UL | 0x2UL | 0x4UL | 0x800UL | 0x04000000UL | 0x08000000UL | 0x10000000UL |            \
-	 0x40000000UL | 0x80000000UL)
-
-/* struct sigaction as the kernel sees it on x86-64. */
-struct sig_action {
-	uint64_t handler, flags, restorer, mask;
-};
-
-static struct sig_action sig_actions[NSIG + 1];
-static uint64_t sig_blocked;
+static void *uptr(uint64_t v)
+{
+	return (void *)(uintptr_t)v;
+}
 
 long sys_rt_sigaction(const struct syscall_args *a)
 {
-	int sig = (int)a->arg[0];
-	void *uact = (void *)(uintptr_t)a->arg[1], *uoact = (void *)(uintptr_t)a->arg[2];
+	void *uact = uptr(a->arg[1]), *uoact = uptr(a->arg[2]);
 	struct sig_action new, old;
 
-	if (a->arg[3] != sizeof(uint64_t))
+	if (a->arg[3] != SIGSET_SIZE)
 		return -EINVAL;
 	if (uact && copy_from_user(&new, uact, sizeof(new)) < 0)
 		return -EFAULT;
-	if (sig < 1 || sig > NSIG || (uact && (sig == SIGKILL || sig == SIGSTOP)))
-		return -EINVAL;
-	old = sig_actions[sig];
-	if (uact) {
-		new.flags &= SA_KNOWN;
-		new.mask &= ~UNBLOCKABLE;
-		sig_actions[sig] = new;
-	}
+	int r = signal_set_action((int)a->arg[0], uact ? &new : NULL, &old);
+	if (r < 0)
+		return r;
 	if (uoact && copy_to_user(uoact, &old, sizeof(old)) < 0)
 		return -EFAULT;
 	return 0;
@@ -52,30 +34,141 @@ long sys_rt_sigaction(const struct syscall_args *a)
 
 long sys_rt_sigprocmask(const struct syscall_args *a)
 {
-	void *uset = (void *)(uintptr_t)a->arg[1], *uoset = (void *)(uintptr_t)a->arg[2];
-	uint64_t old = sig_blocked, set;
+	void *uset = uptr(a->arg[1]), *uoset = uptr(a->arg[2]);
+	uint64_t set, old;
 
-	if (a->arg[3] != sizeof(uint64_t))
+	if (a->arg[3] != SIGSET_SIZE)
 		return -EINVAL;
-	if (uset) {
-		if (copy_from_user(&set, uset, sizeof(set)) < 0)
-			return -EFAULT;
-		set &= ~UNBLOCKABLE;
-		switch ((int)a->arg[0]) {
-		case SIG_BLOCK:
-			sig_blocked |= set;
-			break;
-		case SIG_UNBLOCK:
-			sig_blocked &= ~set;
-			break;
-		case SIG_SETMASK:
-			sig_blocked = set;
-			break;
-		default:
-			return -EINVAL;
-		}
-	}
+	if (uset && copy_from_user(&set, uset, sizeof(set)) < 0)
+		return -EFAULT;
+	int r = signal_procmask((int)a->arg[0], uset ? &set : NULL, &old);
+	if (r < 0)
+		return r;
 	if (uoset && copy_to_user(uoset, &old, sizeof(old)) < 0)
 		return -EFAULT;
 	return 0;
+}
+
+long sys_rt_sigpending(const struct syscall_args *a)
+{
+	uint64_t set = signal_pending_blocked();
+
+	if (a->arg[1] > SIGSET_SIZE)
+		return -EINVAL;
+	if (copy_to_user(uptr(a->arg[0]), &set, a->arg[1]) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+long sys_rt_sigsuspend(const struct syscall_args *a)
+{
+	uint64_t mask;
+
+	if (a->arg[1] != SIGSET_SIZE)
+		return -EINVAL;
+	if (copy_from_user(&mask, uptr(a->arg[0]), sizeof(mask)) < 0)
+		return -EFAULT;
+	return signal_suspend(mask);
+}
+
+long sys_pause(const struct syscall_args *a)
+{
+	(void)a;
+	return signal_pause();
+}
+
+long sys_rt_sigtimedwait(const struct syscall_args *a)
+{
+	uint64_t mask;
+	int64_t ts[2], timeout = -1;
+	struct ksiginfo info;
+
+	if (a->arg[3] != SIGSET_SIZE)
+		return -EINVAL;
+	if (copy_from_user(&mask, uptr(a->arg[0]), sizeof(mask)) < 0)
+		return -EFAULT;
+	if (a->arg[2]) {
+		if (copy_from_user(ts, uptr(a->arg[2]), sizeof(ts)) < 0)
+			return -EFAULT;
+		if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
+			return -EINVAL;
+		timeout = ts[0] >= INT64_MAX / 1000000000 - 1 ? INT64_MAX
+							      : ts[0] * 1000000000 + ts[1];
+	}
+	long sig = signal_timedwait(mask, timeout, &info);
+	if (sig > 0 && a->arg[1] && copy_to_user(uptr(a->arg[1]), &info, sizeof(info)) < 0)
+		return -EFAULT;
+	return sig;
+}
+
+long sys_kill(const struct syscall_args *a)
+{
+	return signal_kill((int)a->arg[0], (int)a->arg[1]);
+}
+
+long sys_tkill(const struct syscall_args *a)
+{
+	return signal_tgkill(-1, (int)a->arg[0], (int)a->arg[1]);
+}
+
+long sys_tgkill(const struct syscall_args *a)
+{
+	return signal_tgkill((int)a->arg[0], (int)a->arg[1], (int)a->arg[2]);
+}
+
+long sys_rt_sigqueueinfo(const struct syscall_args *a)
+{
+	struct ksiginfo info;
+
+	if (copy_from_user(&info, uptr(a->arg[2]), sizeof(info)) < 0)
+		return -EFAULT;
+	return signal_queueinfo((int)a->arg[0], 0, (int)a->arg[1], &info);
+}
+
+long sys_rt_tgsigqueueinfo(const struct syscall_args *a)
+{
+	struct ksiginfo info;
+
+	if (copy_from_user(&info, uptr(a->arg[3]), sizeof(info)) < 0)
+		return -EFAULT;
+	return signal_queueinfo((int)a->arg[0], (int)a->arg[1], (int)a->arg[2], &info);
+}
+
+long sys_sigaltstack(const struct syscall_args *a)
+{
+	void *uss = uptr(a->arg[0]), *uoss = uptr(a->arg[1]);
+	struct sig_stack ss, old;
+
+	if (uss && copy_from_user(&ss, uss, sizeof(ss)) < 0)
+		return -EFAULT;
+	int r = signal_altstack(uss ? &ss : NULL, uoss ? &old : NULL,
+				task_user_frame(current)->rsp);
+	if (r < 0)
+		return r;
+	if (uoss && copy_to_user(uoss, &old, sizeof(old)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+long sys_rt_sigreturn(const struct syscall_args *a)
+{
+	(void)a;
+	return signal_sigreturn(task_user_frame(current));
+}
+
+long sys_signalfd4(const struct syscall_args *a)
+{
+	uint64_t mask;
+
+	if (a->arg[2] != SIGSET_SIZE)
+		return -EINVAL;
+	if (copy_from_user(&mask, uptr(a->arg[1]), sizeof(mask)) < 0)
+		return -EFAULT;
+	return signal_signalfd((int)a->arg[0], mask, (int)a->arg[3]);
+}
+
+long sys_signalfd(const struct syscall_args *a)
+{
+	struct syscall_args b = {{a->arg[0], a->arg[1], a->arg[2], 0, 0, 0}};
+	return sys_signalfd4(&b);
 }

@@ -49,6 +49,20 @@ static long put_stat(const struct inode *in, uint64_t ustat)
 	return copy_to_user(sys_fs_uptr(ustat), &st, sizeof(st)) < 0 ? -EFAULT : 0;
 }
 
+/* (fd, "", AT_EMPTY_PATH) on a file with no name (a pipe, an eventfd): its inode, which
+ * no path lookup can reach; NULL otherwise. */
+static struct inode *nameless(int dirfd, uint64_t upath, uint64_t flags)
+{
+	struct file *f = dirfd >= 0 ? sys_fs_file(dirfd) : NULL;
+	char c;
+
+	if (!(flags & AT_EMPTY_PATH) || !f || f->path)
+		return NULL;
+	if (copy_from_user(&c, sys_fs_uptr(upath), 1) < 0 || c)
+		return NULL;
+	return f->inode;
+}
+
 static long stat_at(int dirfd, uint64_t upath, uint64_t ustat, uint64_t flags)
 {
 	struct vfs_path *p;
@@ -56,6 +70,8 @@ static long stat_at(int dirfd, uint64_t upath, uint64_t ustat, uint64_t flags)
 
 	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH))
 		return -EINVAL;
+	if (nameless(dirfd, upath, flags))
+		return put_stat(nameless(dirfd, upath, flags), ustat);
 	r = sys_fs_lookup(dirfd, upath, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : NAMEI_FOLLOW,
 			  (unsigned)flags, &p);
 	if (r < 0)
@@ -133,11 +149,16 @@ long sys_statx(const struct syscall_args *a)
 		return -EINVAL;
 	if (a->arg[3] & STATX_RESERVED)
 		return -EINVAL;
-	r = sys_fs_lookup((int)a->arg[0], a->arg[1],
-			  (flags & AT_SYMLINK_NOFOLLOW) ? 0 : NAMEI_FOLLOW, (unsigned)flags, &p);
-	if (r < 0)
-		return r;
-	in = p->inode;
+	in = nameless((int)a->arg[0], a->arg[1], flags);
+	p = NULL;
+	if (!in) {
+		r = sys_fs_lookup((int)a->arg[0], a->arg[1],
+				  (flags & AT_SYMLINK_NOFOLLOW) ? 0 : NAMEI_FOLLOW, (unsigned)flags,
+				  &p);
+		if (r < 0)
+			return r;
+		in = p->inode;
+	}
 	memset(&sx, 0, sizeof(sx));
 	sx.mask = STATX_BASIC_STATS;
 	sx.blksize = in->sb->block_size ? in->sb->block_size : 4096;

@@ -1,93 +1,150 @@
-/* sys_time.c: clocks and sleeping (core/time.h).
+/* sys_time.c: reading clocks and sleeping (sys_clock.h describes the clocks).
  *
- * CLOCK_REALTIME, _COARSE and CLOCK_TAI read the wall clock (TAI is offset 0 from
- * REALTIME, as on a Linux system whose NTP daemon never set the TAI offset); every other
- * valid clock reads the monotonic clock, which never stops here, so BOOTTIME equals
- * MONOTONIC. CPU time is not accounted: the process and thread CPU-time clocks read the
- * monotonic clock too (the only process runs whenever the CPU is not idle). Sleeps are not
- * interrupted (no signals yet), so the remaining time is never written. */
-#include "fs/writeback.h"
+ * Sleeps block the calling thread on the scheduler (sched_sleep_until), interruptibly.
+ * Linux answers a signal during nanosleep with -ERESTART_RESTARTBLOCK and restarts the
+ * sleep for the remaining time through restart_syscall when no handler ran. isle keeps
+ * no restart block: an interrupted relative sleep writes the remaining time to rem (as
+ * Linux does at that point) and returns -ERESTARTNOHAND, so a handled signal gives
+ * EINTR with rem set, and a signal that ran no handler restarts the call with its
+ * original arguments, sleeping the full duration again (never less than asked; Linux
+ * would sleep only the rest). Absolute sleeps restart exactly, as on Linux.
+ *
+ * A sleeping thread also wakes when dirty data falls due for write-back (writeback.h)
+ * and writes it, so data reaches the disk while the program sleeps. */
 #include <stdbool.h>
 
 #include "core/errno.h"
 #include "core/time.h"
+#include "fs/writeback.h"
 #include "mm/uaccess.h"
+#include "sched/sched.h"
+#include "sched/task.h"
+#include "sched/wait.h"
 #include "syscall/sys.h"
+#include "syscall/sys_clock.h"
 
-#define NSEC_PER_SEC 1000000000ULL
-#define TIMER_ABSTIME 1
+#define CPUCLOCK_PERTHREAD 4
+#define CPUCLOCK_SCHED 2
+#define CPUCLOCK_TYPE_MASK 3
 
-enum {
-	CLOCK_REALTIME,
-	CLOCK_MONOTONIC,
-	CLOCK_PROCESS_CPUTIME_ID,
-	CLOCK_THREAD_CPUTIME_ID,
-	CLOCK_MONOTONIC_RAW,
-	CLOCK_REALTIME_COARSE,
-	CLOCK_MONOTONIC_COARSE,
-	CLOCK_BOOTTIME,
-	CLOCK_REALTIME_ALARM,
-	CLOCK_BOOTTIME_ALARM,
-	CLOCK_SGI_CYCLE,
-	CLOCK_TAI,
-};
-
-struct time_spec {
-	int64_t sec, nsec;
-};
-
-static bool is_wall_clock(int clock)
+bool clk_is_wall(int clock)
 {
 	return clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_COARSE || clock == CLOCK_TAI;
 }
 
-/* The clocks clock_gettime knows (the alarm clocks need an RTC alarm: not offered). */
-static bool clock_valid(int clock)
+bool clk_is_timer_clock(int clock)
 {
-	return (clock >= CLOCK_REALTIME && clock <= CLOCK_BOOTTIME) || clock == CLOCK_TAI;
+	return clock == CLOCK_REALTIME || clock == CLOCK_MONOTONIC || clock == CLOCK_BOOTTIME ||
+	       clock == CLOCK_TAI;
 }
 
-static uint64_t clock_now(int clock)
+uint64_t clk_task_cpu_ns(struct task *t)
 {
-	return is_wall_clock(clock) ? time_realtime_ns() : time_monotonic_ns();
+	uint64_t ns = t->runtime_ns;
+
+	if (t == current) {
+		uint64_t now = time_monotonic_ns();
+		if (now > t->run_start_ns)
+			ns += now - t->run_start_ns;
+	}
+	return ns;
 }
 
-static long put_timespec(uint64_t uaddr, uint64_t ns)
+uint64_t clk_process_cpu_ns(void)
 {
-	struct time_spec ts = {(int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC)};
+	uint64_t ns = 0;
+
+	for (struct task *t = task_first(); t; t = task_next(t))
+		ns += clk_task_cpu_ns(t);
+	return ns;
+}
+
+uint64_t clk_process_sys_ns(void)
+{
+	uint64_t ns = 0;
+
+	for (struct task *t = task_first(); t; t = task_next(t))
+		ns += t->sys_ns;
+	return ns;
+}
+
+/* A dynamic CPU clock (negative id): 0 and the time, or -EINVAL. */
+static int cpu_clock_now(int clock, uint64_t *ns)
+{
+	int id = ~(clock >> 3);
+	struct task *t;
+
+	if ((clock & CPUCLOCK_TYPE_MASK) > CPUCLOCK_SCHED)
+		return -EINVAL;
+	if (clock & CPUCLOCK_PERTHREAD) {
+		t = id == 0 ? current : task_find(id);
+		if (!t)
+			return -EINVAL;
+		*ns = clk_task_cpu_ns(t);
+		return 0;
+	}
+	if (id != 0 && id != TASK_PID)
+		return -EINVAL;
+	*ns = clk_process_cpu_ns();
+	return 0;
+}
+
+int clk_now(int clock, uint64_t *ns)
+{
+	if (clock < 0)
+		return cpu_clock_now(clock, ns);
+	switch (clock) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+	case CLOCK_TAI:
+		*ns = time_realtime_ns();
+		return 0;
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME:
+		*ns = time_monotonic_ns();
+		return 0;
+	case CLOCK_PROCESS_CPUTIME_ID:
+		*ns = clk_process_cpu_ns();
+		return 0;
+	case CLOCK_THREAD_CPUTIME_ID:
+		*ns = clk_task_cpu_ns(current);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+uint64_t clk_wall_to_mono(uint64_t wall_ns)
+{
+	uint64_t wall = time_realtime_ns(), mono = time_monotonic_ns();
+
+	return wall_ns <= wall ? 0 : ktime_add_sat(mono, wall_ns - wall);
+}
+
+long clk_put_timespec(uint64_t uaddr, uint64_t ns)
+{
+	struct ktime_spec ts = ktime_to_spec(ns);
 
 	return copy_to_user((void *)(uintptr_t)uaddr, &ts, sizeof(ts)) < 0 ? -EFAULT : 0;
 }
 
-/* Read a timespec that Linux would accept (tv_sec >= 0, tv_nsec in [0, 1e9)) as
- * nanoseconds, saturating at UINT64_MAX (a sleep that outlasts the machine). */
-static long get_timespec(uint64_t uaddr, uint64_t *ns)
+long clk_get_timespec(uint64_t uaddr, uint64_t *ns)
 {
-	struct time_spec ts;
+	struct ktime_spec ts;
 
 	if (copy_from_user(&ts, (const void *)(uintptr_t)uaddr, sizeof(ts)) < 0)
 		return -EFAULT;
-	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NSEC_PER_SEC)
-		return -EINVAL;
-	if ((uint64_t)ts.sec > (UINT64_MAX - (uint64_t)ts.nsec) / NSEC_PER_SEC)
-		*ns = UINT64_MAX;
-	else
-		*ns = (uint64_t)ts.sec * NSEC_PER_SEC + (uint64_t)ts.nsec;
-	return 0;
-}
-
-static uint64_t add_sat(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+	return ktime_from_spec(&ts, ns);
 }
 
 long sys_clock_gettime(const struct syscall_args *a)
 {
-	int clock = (int)a->arg[0];
+	uint64_t ns;
+	int r = clk_now((int)a->arg[0], &ns);
 
-	if (!clock_valid(clock))
-		return -EINVAL;
-	return put_timespec(a->arg[1], clock_now(clock));
+	return r < 0 ? r : clk_put_timespec(a->arg[1], ns);
 }
 
 /* Nanosecond clocks, except the coarse ones, which Linux updates every tick (4 ms at
@@ -96,21 +153,22 @@ long sys_clock_getres(const struct syscall_args *a)
 {
 	int clock = (int)a->arg[0];
 	bool coarse = clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE;
+	uint64_t ns;
+	int r = clk_now(clock, &ns);
 
-	if (!clock_valid(clock))
-		return -EINVAL;
+	if (r < 0)
+		return r;
 	if (a->arg[1] == 0)
 		return 0;
-	return put_timespec(a->arg[1], coarse ? 4000000 : 1);
+	return clk_put_timespec(a->arg[1], coarse ? 4000000 : 1);
 }
 
 long sys_gettimeofday(const struct syscall_args *a)
 {
 	static const int32_t tz[2] = {0, 0}; /* UTC, no DST */
-	uint64_t ns = time_realtime_ns();
-	int64_t tv[2] = {(int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC / 1000)};
+	struct ktime_val tv = ktime_to_val(time_realtime_ns());
 
-	if (a->arg[0] && copy_to_user((void *)(uintptr_t)a->arg[0], tv, sizeof(tv)) < 0)
+	if (a->arg[0] && copy_to_user((void *)(uintptr_t)a->arg[0], &tv, sizeof(tv)) < 0)
 		return -EFAULT;
 	if (a->arg[1] && copy_to_user((void *)(uintptr_t)a->arg[1], tz, sizeof(tz)) < 0)
 		return -EFAULT;
@@ -119,79 +177,76 @@ long sys_gettimeofday(const struct syscall_args *a)
 
 long sys_time(const struct syscall_args *a)
 {
-	int64_t t = (int64_t)(time_realtime_ns() / NSEC_PER_SEC);
+	int64_t t = (int64_t)(time_realtime_ns() / KTIME_NS_PER_SEC);
 
 	if (a->arg[0] && copy_to_user((void *)(uintptr_t)a->arg[0], &t, sizeof(t)) < 0)
 		return -EFAULT;
 	return t;
 }
 
-/* Sleep until deadline, waking to write dirty data back when that falls due first. */
-static void sleep_until(uint64_t deadline)
+/* Sleep until the monotonic deadline: 0, or -EINTR when a signal is pending. Wakes up
+ * to write dirty data back when that falls due first. */
+static int sleep_until(uint64_t deadline)
 {
 	for (;;) {
 		uint64_t due = writeback_due();
-		if (due >= deadline) {
-			time_sleep_until(deadline);
-			return;
-		}
-		time_sleep_until(due);
-		writeback_run(); /* clears what is pending: the next round sleeps on */
+		bool write_back = due < deadline;
+		int r = sched_sleep_until(write_back ? due : deadline, WAIT_INTERRUPTIBLE);
+
+		if (r < 0)
+			return r;
+		if (!write_back)
+			return 0; /* sched_sleep_until returns 0 only once its deadline passed */
+		writeback_run();  /* clears what is pending: the next round sleeps on */
 	}
+}
+
+/* Relative sleep of ns: on a signal, rem (when not 0) gets the time left. */
+static long sleep_rel(uint64_t ns, uint64_t rem)
+{
+	uint64_t deadline = ktime_add_sat(time_monotonic_ns(), ns), now;
+
+	if (sleep_until(deadline) == 0)
+		return 0;
+	now = time_monotonic_ns();
+	if (rem && clk_put_timespec(rem, deadline > now ? deadline - now : 0) < 0)
+		return -EFAULT;
+	return -ERESTARTNOHAND;
 }
 
 long sys_nanosleep(const struct syscall_args *a)
 {
 	uint64_t ns;
-	long r = get_timespec(a->arg[0], &ns);
+	long r = clk_get_timespec(a->arg[0], &ns);
 
-	if (r < 0)
-		return r;
-	sleep_until(add_sat(time_monotonic_ns(), ns));
-	return 0;
+	return r < 0 ? r : sleep_rel(ns, a->arg[1]);
 }
 
-/* Like Linux, the raw call returns -errno (glibc turns it into a positive result). Clocks
- * that exist but cannot be slept on give EOPNOTSUPP, unknown ones EINVAL. */
+/* Like Linux, the raw call returns -errno (glibc turns it into a positive result). CPU
+ * clocks: Linux sleeps on the process clock and refuses the thread clock (EINVAL);
+ * here the process clock is refused too (ENOTSUP, as for the other clocks that exist
+ * but cannot be slept on), since no timer watches CPU time. Unknown clocks: EINVAL. */
 long sys_clock_nanosleep(const struct syscall_args *a)
 {
 	int clock = (int)a->arg[0];
-	bool abs = a->arg[1] & TIMER_ABSTIME;
 	uint64_t ns, deadline;
 	long r;
 
-	switch (clock) {
-	case CLOCK_REALTIME:
-	case CLOCK_MONOTONIC:
-	case CLOCK_BOOTTIME:
-	case CLOCK_TAI:
-	case CLOCK_PROCESS_CPUTIME_ID:
-		break;
-	case CLOCK_THREAD_CPUTIME_ID:
-	case CLOCK_MONOTONIC_RAW:
-	case CLOCK_REALTIME_COARSE:
-	case CLOCK_MONOTONIC_COARSE:
-	case CLOCK_REALTIME_ALARM:
-	case CLOCK_BOOTTIME_ALARM:
-		return -EOPNOTSUPP;
-	default:
+	if (clock == CLOCK_THREAD_CPUTIME_ID || (clock < 0 && (clock & CPUCLOCK_PERTHREAD)))
 		return -EINVAL;
+	if (clock == CLOCK_REALTIME_ALARM || clock == CLOCK_BOOTTIME_ALARM)
+		return -EOPNOTSUPP; /* Linux without an RTC alarm device */
+	if (!clk_is_timer_clock(clock)) {
+		r = clk_now(clock, &ns);
+		return r < 0 ? r : -EOPNOTSUPP;
 	}
-	r = get_timespec(a->arg[2], &ns);
+	r = clk_get_timespec(a->arg[2], &ns);
 	if (r < 0)
 		return r;
-	if (!abs) {
-		deadline = add_sat(time_monotonic_ns(), ns);
-	} else if (is_wall_clock(clock)) {
-		/* The wall clock runs at the monotonic clock's rate (it is never stepped), so a
-		 * wall-clock deadline is a fixed distance from now. */
-		uint64_t now = time_realtime_ns();
-		if (ns <= now)
-			return 0;
-		deadline = add_sat(time_monotonic_ns(), ns - now);
-	} else {
-		deadline = ns;
-	}
-	sleep_until(deadline);
-	return 0;
+	if (!(a->arg[1] & TIMER_ABSTIME))
+		return sleep_rel(ns, a->arg[3]);
+	deadline = clk_is_wall(clock) ? clk_wall_to_mono(ns) : ns;
+	if (deadline == 0)
+		return 0;
+	return sleep_until(deadline) == 0 ? 0 : -ERESTARTNOHAND;
 }

@@ -10,11 +10,14 @@
 #include "core/errno.h"
 #include "fs/writeback.h"
 #include "core/printk.h"
+#include "mm/heap.h"
 #include "mm/uaccess.h"
 #include "syscall/nr.h"
 #include "syscall/sys.h"
 #include "syscall/syscall.h"
 #include "fs/writeback.h"
+#include "sched/lock.h"
+#include "sched/sched.h"
 #include "syscall/trace.h"
 
 static long (*const syscall_table[SYS_MAX + 1])(const struct syscall_args *) = {
@@ -28,6 +31,19 @@ static long (*const syscall_table[SYS_MAX + 1])(const struct syscall_args *) = {
 	[SYS_brk] = sys_brk,
 	[SYS_rt_sigaction] = sys_rt_sigaction,
 	[SYS_rt_sigprocmask] = sys_rt_sigprocmask,
+	[SYS_rt_sigpending] = sys_rt_sigpending,
+	[SYS_rt_sigsuspend] = sys_rt_sigsuspend,
+	[SYS_rt_sigtimedwait] = sys_rt_sigtimedwait,
+	[SYS_rt_sigqueueinfo] = sys_rt_sigqueueinfo,
+	[SYS_rt_tgsigqueueinfo] = sys_rt_tgsigqueueinfo,
+	[SYS_rt_sigreturn] = sys_rt_sigreturn,
+	[SYS_sigaltstack] = sys_sigaltstack,
+	[SYS_pause] = sys_pause,
+	[SYS_kill] = sys_kill,
+	[SYS_tkill] = sys_tkill,
+	[SYS_tgkill] = sys_tgkill,
+	[SYS_signalfd] = sys_signalfd,
+	[SYS_signalfd4] = sys_signalfd4,
 	[SYS_ioctl] = sys_ioctl,
 	[SYS_pread64] = sys_pread64,
 	[SYS_pwrite64] = sys_pwrite64,
@@ -55,8 +71,35 @@ static long (*const syscall_table[SYS_MAX + 1])(const struct syscall_args *) = {
 	[SYS_arch_prctl] = sys_arch_prctl,
 	[SYS_setrlimit] = sys_setrlimit,
 	[SYS_gettid] = sys_gettid,
+	[SYS_clone] = sys_clone,
+	[SYS_clone3] = sys_clone3,
+	[SYS_futex] = sys_futex,
 	[SYS_time] = sys_time,
 	[SYS_sched_getaffinity] = sys_sched_getaffinity,
+	[SYS_getitimer] = sys_getitimer,
+	[SYS_alarm] = sys_alarm,
+	[SYS_setitimer] = sys_setitimer,
+	[SYS_getrusage] = sys_getrusage,
+	[SYS_times] = sys_times,
+	[SYS_sched_setparam] = sys_sched_setparam,
+	[SYS_sched_getparam] = sys_sched_getparam,
+	[SYS_sched_setscheduler] = sys_sched_setscheduler,
+	[SYS_sched_getscheduler] = sys_sched_getscheduler,
+	[SYS_sched_get_priority_max] = sys_sched_get_priority_max,
+	[SYS_sched_get_priority_min] = sys_sched_get_priority_min,
+	[SYS_sched_rr_get_interval] = sys_sched_rr_get_interval,
+	[SYS_prctl] = sys_prctl,
+	[SYS_timer_create] = sys_timer_create,
+	[SYS_timer_settime] = sys_timer_settime,
+	[SYS_timer_gettime] = sys_timer_gettime,
+	[SYS_timer_getoverrun] = sys_timer_getoverrun,
+	[SYS_timer_delete] = sys_timer_delete,
+	[SYS_timerfd_create] = sys_timerfd_create,
+	[SYS_timerfd_settime] = sys_timerfd_settime,
+	[SYS_timerfd_gettime] = sys_timerfd_gettime,
+	[SYS_getcpu] = sys_getcpu,
+	[SYS_membarrier] = sys_membarrier,
+	[SYS_sched_setaffinity] = sys_sched_setaffinity,
 	[SYS_set_tid_address] = sys_set_tid_address,
 	[SYS_clock_gettime] = sys_clock_gettime,
 	[SYS_clock_getres] = sys_clock_getres,
@@ -122,11 +165,21 @@ static long (*const syscall_table[SYS_MAX + 1])(const struct syscall_args *) = {
 	[SYS_fstatfs] = sys_fstatfs,
 	[SYS_sendfile] = sys_sendfile,
 	[SYS_copy_file_range] = sys_copy_file_range,
+	[SYS_pipe] = sys_pipe,
+	[SYS_pipe2] = sys_pipe2,
+	[SYS_eventfd] = sys_eventfd,
+	[SYS_eventfd2] = sys_eventfd2,
+	[SYS_poll] = sys_poll,
+	[SYS_ppoll] = sys_ppoll,
+	[SYS_select] = sys_select,
+	[SYS_pselect6] = sys_pselect6,
+	[SYS_epoll_create] = sys_epoll_create,
+	[SYS_epoll_create1] = sys_epoll_create1,
+	[SYS_epoll_ctl] = sys_epoll_ctl,
+	[SYS_epoll_wait] = sys_epoll_wait,
+	[SYS_epoll_pwait] = sys_epoll_pwait,
+	[SYS_epoll_pwait2] = sys_epoll_pwait2,
 };
-
-struct trap_frame *syscall_current_frame;
-
-static struct trace_line trace_line;
 
 /* Missing calls already reported: one bit per number, and a few numbers beyond the table
  * (after which those go unreported rather than flood the log). */
@@ -161,24 +214,37 @@ static long not_implemented(long nr)
 	return -ENOSYS;
 }
 
+/* From entry.S for every syscall instruction, interrupts on; returns with them off. */
+void syscall_from_user(struct trap_frame *tf);
+void syscall_from_user(struct trap_frame *tf)
+{
+	bkl_enter();
+	sched_park_if_stopping();
+	current->syscall_nr = (int)tf->rax;
+	syscall_dispatch(tf);
+	sched_return_to_user(tf); /* releases the BKL */
+}
+
 void syscall_dispatch(struct trap_frame *tf)
 {
 	long nr = (int)tf->rax;
 	struct syscall_args a = {{tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9}};
 	long (*handler)(const struct syscall_args *) = NULL;
+	/* Each call its own line: another thread may trace while this one sleeps. */
+	struct trace_line *line = kopt.trace ? kmalloc(sizeof(*line)) : NULL;
 	long ret;
 
-	syscall_current_frame = tf;
 	if (nr >= 0 && nr <= SYS_MAX)
 		handler = syscall_table[nr];
 	/* A call that does not return (exit_group) is traced before it runs. */
-	if (kopt.trace && trace_enter(&trace_line, nr, a.arg, copy_from_user))
-		printk("%s\n", trace_line.buf);
+	if (line && trace_enter(line, nr, a.arg, copy_from_user))
+		printk("%s\n", line->buf);
 	ret = handler ? handler(&a) : not_implemented(nr);
 	tf->rax = (uint64_t)ret;
-	if (kopt.trace) {
-		trace_exit(&trace_line, ret);
-		printk("%s\n", trace_line.buf);
+	if (line) {
+		trace_exit(line, ret);
+		printk("%s\n", line->buf);
+		kfree(line);
 	}
 	writeback_poll();
 }

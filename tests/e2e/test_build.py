@@ -238,7 +238,7 @@ BAD_CONFIGS = {
     "program-taken": ({"Files": ["hello"]}, "/hello"),
     "cwd-missing": ({"Cwd": "/nowhere"}, "Cwd"),
     "cwd-relative": ({"Cwd": "srv"}, "Cwd"),
-    "cpus": ({"RunConfig": {"CPUs": 2}}, "RunConfig.CPUs: SMP is not supported yet"),
+    "cpus": ({"RunConfig": {"CPUs": 65}}, "RunConfig.CPUs: 65 CPUs: expected 1 to 64"),
     "ports": ({"RunConfig": {"Ports": ["8080"]}}, "RunConfig.Ports"),
     "udpports": ({"RunConfig": {"UDPPorts": ["53"]}}, "RunConfig.UDPPorts"),
     "memory": ({"RunConfig": {"Memory": "lots"}}, "RunConfig.Memory"),
@@ -417,10 +417,14 @@ def test_run_config_applies_run_config(tmp_path):
     status, out, err = run_isle_cli(["run", "--dry-run", "--bundle", "-m", "96M", "-c",
                                      tmp_path / "config.json", hello()], timeout=TOOL_TIMEOUT)
     assert status == 0 and re.search(r"-m 96M\b", out), out + err
+    # RunConfig.CPUs becomes -smp N unless --smp says otherwise.
     (tmp_path / "smp.json").write_text(json.dumps({"RunConfig": {"CPUs": 4}}))
-    status, out, err = run_isle_cli(["run", "--dry-run", "-c", tmp_path / "smp.json",
+    status, out, err = run_isle_cli(["run", "--dry-run", "--bundle", "-c", tmp_path / "smp.json",
                                      hello()], timeout=TOOL_TIMEOUT)
-    assert status == 2 and "RunConfig.CPUs: SMP is not supported yet" in err, err
+    assert status == 0 and re.search(r"-smp 4\b", out), out + err
+    status, out, err = run_isle_cli(["run", "--dry-run", "--bundle", "--smp", "2", "-c",
+                                     tmp_path / "smp.json", hello()], timeout=TOOL_TIMEOUT)
+    assert status == 0 and re.search(r"-smp 2\b", out), out + err
 
 
 def test_bad_output(tmp_path):

@@ -1,7 +1,7 @@
 # cli.mk: unit tests of the isle command (cli/), host-built with ASan/UBSan.
 UNIT_TESTS += test_cli_size test_cli_elfcheck test_cli_bundle test_cli_qemu test_cli_runopts \
               test_cli_accel test_cli_klog test_cli_vm test_cli_config test_cli_build \
-              test_cli_sha256 test_cli_cache
+              test_cli_sha256 test_cli_cache test_cli_smp
 
 CLI_TEST_BASE := cli/util.c cli/strvec.c
 test_cli_size_SRCS := tests/unit/test_cli_size.c cli/size.c
@@ -10,6 +10,8 @@ test_cli_bundle_SRCS := tests/unit/test_cli_bundle.c cli/bundle.c $(CLI_TEST_BAS
 test_cli_qemu_SRCS := tests/unit/test_cli_qemu.c cli/qemu.c $(CLI_TEST_BASE)
 test_cli_runopts_SRCS := tests/unit/test_cli_runopts.c cli/runopts.c cli/size.c cli/accel.c \
                          cli/qemu.c cli/env.c $(CLI_TEST_BASE)
+test_cli_smp_SRCS := tests/unit/test_cli_smp.c cli/runopts.c cli/runconfig.c cli/size.c \
+                     cli/accel.c cli/qemu.c cli/env.c $(CLI_TEST_BASE)
 test_cli_accel_SRCS := tests/unit/test_cli_accel.c cli/accel.c $(CLI_TEST_BASE)
 test_cli_sha256_SRCS := tests/unit/test_cli_sha256.c cli/sha256.c
 test_cli_cache_SRCS := tests/unit/test_cli_cache.c cli/cache.c cli/sha256.c cli/imgpath.c \

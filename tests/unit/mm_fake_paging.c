@@ -11,6 +11,7 @@
 
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/paging.h"
+#include "sched/smp.h"
 #include "core/errno.h"
 #include "mm/layout.h"
 #include "mm/vm.h"
@@ -130,6 +131,10 @@ void arch_load_root(uint64_t root_pa)
 {
 	fake_loaded_root = root_pa;
 }
+uint64_t arch_current_root(void)
+{
+	return fake_loaded_root;
+}
 void arch_flush_tlb_page(uintptr_t va)
 {
 	fake_flush_page_calls++;
@@ -138,6 +143,8 @@ void arch_flush_tlb_all(void)
 {
 	fake_flush_all_calls++;
 }
+/* One CPU in the unit tests: a shoot-down has no other CPU to reach. */
+void smp_tlb_shootdown(uintptr_t start, uintptr_t end) {}
 
 bool mmu_pte(uintptr_t va, uint64_t *pa, unsigned *flags)
 {

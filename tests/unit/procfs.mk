@@ -12,5 +12,5 @@ test_procfs_vfs_SRCS := tests/unit/test_procfs_vfs.c tests/unit/procfs_fakes.c \
 	$(sort $(wildcard kernel/fs/genfs*.c kernel/fs/procfs*.c)) kernel/fs/sysfs.c \
 	kernel/lib/format.c
 PROCFS_HDRS := kernel/fs/genfs.h kernel/fs/procfs.h kernel/fs/procfs_gen.h kernel/fs/sysfs.h \
-	kernel/fs/vfs.h kernel/mm/vm.h kernel/lib/format.h
+	kernel/fs/vfs.h kernel/mm/vm.h kernel/lib/format.h kernel/sched/smp.h
 $(BUILD)/unit/test_procfs $(BUILD)/unit/test_procfs_vfs: $(PROCFS_HDRS)

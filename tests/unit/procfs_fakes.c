@@ -1,6 +1,7 @@
 /* procfs_fakes.c: host stand-ins for what /proc reads from the rest of the kernel
  * (test_procfs_vfs.c): an address space of four VMAs, a resident count, the host's own
- * CPUID, the clocks, the program's path and umask, and randomness. */
+ * CPUID, two CPUs, the clocks, the program's path and umask, randomness, and one
+ * thread. */
 #include <cpuid.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -56,4 +57,42 @@ uint64_t time_tsc_khz(void)
 void random_bytes(void *buf, size_t n)
 {
 	memset(buf, 0x5a, n);
+}
+
+/* Two CPUs, so /proc/cpuinfo and /sys/devices/system/cpu show the SMP layout. */
+int fake_ncpus = 2;
+
+int smp_ncpus(void)
+{
+	return fake_ncpus;
+}
+
+uint32_t smp_cpu_apic_id(int cpu)
+{
+	return (uint32_t)cpu * 2;
+}
+
+/* One thread, tid 1, named after the program (sched/task.h). */
+#include "sched/task.h"
+
+static struct task fake_main = {.tid = 1, .comm = "prog"};
+
+struct task *task_current(void)
+{
+	return &fake_main;
+}
+
+struct task *task_find(int tid)
+{
+	return tid == 1 ? &fake_main : NULL;
+}
+
+struct task *task_first(void)
+{
+	return &fake_main;
+}
+
+struct task *task_next(struct task *t)
+{
+	return NULL;
 }

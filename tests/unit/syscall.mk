@@ -6,7 +6,7 @@ TRACE_SRCS := kernel/syscall/trace.c kernel/syscall/trace_desc.c kernel/syscall/
 	kernel/lib/errname.c
 test_trace_SRCS := tests/unit/test_trace.c $(TRACE_SRCS)
 test_sys_SRCS := tests/unit/test_sys.c tests/unit/host_mem_fakes.c kernel/syscall/sys_io.c kernel/syscall/sys_info.c \
-	kernel/syscall/sys_proc.c kernel/syscall/sys_rlimit.c kernel/syscall/sys_signal.c \
+	kernel/syscall/sys_proc.c kernel/syscall/sys_rlimit.c \
 	kernel/syscall/sys_time.c kernel/syscall/sys_stat.c kernel/syscall/sys_fs_util.c \
 	kernel/syscall/sys_fs_open.c kernel/syscall/sys_fs_path.c kernel/syscall/sys_fs_dir.c \
 	kernel/syscall/sys_fs_attr.c kernel/fs/inode.c kernel/fs/attr.c kernel/fs/mount.c kernel/fs/namei.c \
@@ -16,3 +16,10 @@ test_sys_SRCS := tests/unit/test_sys.c tests/unit/host_mem_fakes.c kernel/syscal
 $(BUILD)/unit/test_trace: kernel/syscall/trace.h kernel/syscall/trace_fmt.h kernel/syscall/nr.h
 $(BUILD)/unit/test_sys: kernel/syscall/sys.h kernel/syscall/sys_fs.h kernel/fs/vfs.h kernel/fs/file.h \
 	kernel/fs/namei.h kernel/fs/devfs.h
+# The event files' entry points that sys_fs_open.c and devfs.c call (fcntl pipe sizes,
+# console poll).
+test_sys_SRCS += tests/unit/events_sys_fakes.c
+# One thread, no sleeping (sched/task.h, clone.h, futex.h as the handlers call them).
+test_sys_SRCS += tests/unit/sched_fakes.c
+# Scheduling calls, prctl and the time arithmetic under the clock calls.
+test_sys_SRCS += kernel/syscall/sys_sched.c kernel/syscall/sys_prctl.c kernel/lib/ktime.c

@@ -153,10 +153,28 @@ static void test_wrong_types(void **state)
 		"ManifestPassthrough.cwd: expected a string");
 }
 
+static void test_run_config_cpus(void **state)
+{
+	struct config c;
+
+	assert_int_equal(parse("{\"RunConfig\": {\"CPUs\": 4}}", &c), 0);
+	assert_string_equal(msgs, "");
+	assert_int_equal(c.cpus, 4);
+	config_free(&c);
+	assert_int_equal(parse("{\"RunConfig\": {\"CPUs\": 64}}", &c), 0);
+	assert_int_equal(c.cpus, 64);
+	config_free(&c);
+	assert_int_equal(parse("{\"RunConfig\": {}}", &c), 0);
+	assert_int_equal(c.cpus, 0); /* not given */
+	config_free(&c);
+}
+
 static void test_run_config_values(void **state)
 {
-	refused("{\"RunConfig\": {\"CPUs\": 2}}", "RunConfig.CPUs: SMP is not supported yet");
-	refused("{\"RunConfig\": {\"CPUs\": 0}}", "RunConfig.CPUs: SMP is not supported yet");
+	refused("{\"RunConfig\": {\"CPUs\": 0}}", "RunConfig.CPUs: 0 CPUs: expected 1 to 64");
+	refused("{\"RunConfig\": {\"CPUs\": -2}}", "RunConfig.CPUs: -2 CPUs: expected 1 to 64");
+	refused("{\"RunConfig\": {\"CPUs\": 65}}", "RunConfig.CPUs: 65 CPUs: expected 1 to 64");
+	refused("{\"RunConfig\": {\"CPUs\": 2.5}}", "RunConfig.CPUs: expected an integer");
 	refused("{\"RunConfig\": {\"Ports\": [\"8080\"]}}",
 		"RunConfig.Ports: port forwarding is not supported yet");
 	refused("{\"RunConfig\": {\"UDPPorts\": [53]}}",
@@ -383,6 +401,7 @@ int main(void)
 		cmocka_unit_test(test_empty_args_is_given),
 		cmocka_unit_test(test_wrong_types),
 		cmocka_unit_test(test_run_config_values),
+		cmocka_unit_test(test_run_config_cpus),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_unknown_keys),
 		cmocka_unit_test(test_warned_keys),

@@ -20,6 +20,7 @@
 #include "fs/tmpfs.h"
 #include "mm_fakes.h"
 
+extern int fake_ncpus; /* procfs_fakes.c */
 static char text[1 << 16];
 
 static int setup(void **state)
@@ -154,7 +155,23 @@ static void test_system_files(void **state)
 	assert_memory_equal(text, "20 20 ", 6);
 	assert_non_null(strstr(text, "\n21 20 0:16 / /proc rw - proc proc rw\n"));
 	slurp("/sys/devices/system/cpu/online", 4096);
+	assert_string_equal(text, "0-1\n"); /* procfs_fakes.c: two CPUs */
+	slurp("/sys/devices/system/cpu/present", 4096);
+	assert_string_equal(text, "0-1\n");
+	slurp("/sys/devices/system/cpu/kernel_max", 4096);
+	assert_string_equal(text, "63\n");
+	slurp("/proc/cpuinfo", 16384);
+	assert_non_null(strstr(text, "\n\nprocessor\t: 1\n"));
+	assert_null(strstr(text, "processor\t: 2"));
+	assert_non_null(strstr(text, "siblings\t: 2\ncore id\t\t: 1\ncpu cores\t: 2\n"));
+	assert_non_null(strstr(text, "apicid\t\t: 2\ninitial apicid\t: 2\n"));
+	fake_ncpus = 1;
+	slurp("/sys/devices/system/cpu/online", 4096);
 	assert_string_equal(text, "0\n");
+	slurp("/proc/cpuinfo", 16384);
+	assert_null(strstr(text, "processor\t: 1"));
+	assert_non_null(strstr(text, "siblings\t: 1\ncore id\t\t: 0\ncpu cores\t: 1\n"));
+	fake_ncpus = 2;
 }
 
 struct names {
@@ -190,10 +207,19 @@ static void test_listings(void **state)
 {
 	assert_string_equal(list("/proc/self/fd"), "./ ../ 0@ 1@ 2@ ");
 	assert_string_equal(list("/sys/devices/system/cpu"),
-			    "./ ../ cpu0/ online possible present kernel_max ");
+			    "./ ../ cpu0/ cpu1/ online possible present kernel_max ");
 	assert_non_null(strstr(list("/proc"), " self@ thread-self@ mounts@ meminfo "));
 	assert_non_null(strstr(list("/proc"), " 1/ "));
 	assert_non_null(strstr(list("/proc/1"), " exe@ fd/ fdinfo/ maps "));
+	/* One directory per thread, each listing the template's files. */
+	assert_string_equal(list("/proc/1/task"), "./ ../ 1/ ");
+	assert_string_equal(list("/proc/self/task/1"),
+			    "./ ../ cmdline comm environ exe@ maps stat statm status ");
+	slurp("/proc/1/task/1/stat", 7);
+	assert_true(strncmp(text, "1 (prog) R ", 11) == 0);
+	struct vfs_path *gone;
+	assert_int_equal(vfs_lookup(NULL, "/proc/1/task/2", 0, &gone), -ENOENT);
+	assert_int_equal(vfs_lookup(NULL, "/proc/1/task/1/nothing", 0, &gone), -ENOENT);
 	fd_close(2);
 	assert_string_equal(list("/proc/self/fd"), "./ ../ 0@ 1@ ");
 }

@@ -23,6 +23,9 @@ _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame size");
 _Static_assert(__builtin_offsetof(struct trap_frame, rip) == 17 * 8, "trap_frame.rip");
 _Static_assert(__builtin_offsetof(struct trap_frame, cs) == 18 * 8, "trap_frame.cs");
 _Static_assert(__builtin_offsetof(struct trap_frame, ss) == 21 * 8, "trap_frame.ss");
+_Static_assert(__builtin_offsetof(struct trap_frame, rflags) == 19 * 8, "trap_frame.rflags");
+_Static_assert(__builtin_offsetof(struct trap_frame, r11) == 4 * 8, "trap_frame.r11");
+_Static_assert(__builtin_offsetof(struct trap_frame, rcx) == 12 * 8, "trap_frame.rcx");
 
 static inline bool trap_from_user(const struct trap_frame *tf)
 {
@@ -67,6 +70,9 @@ void arch_wait_for_interrupt(void);
 /* Install a handler for an interrupt vector (32..255). Handlers run with interrupts off
  * and must acknowledge their device; the LAPIC EOI is sent by the caller of the handler. */
 void arch_set_irq_handler(int vector, void (*fn)(struct trap_frame *tf));
+/* Same, for an IPI whose handler must run without the BKL (TLB shoot-down): it gets its
+ * EOI and returns straight to whatever it interrupted. */
+void arch_set_ipi_handler(int vector, void (*fn)(struct trap_frame *tf));
 
 /* Address spaces. */
 void arch_load_root(uint64_t root_pa);
@@ -77,9 +83,37 @@ void arch_flush_tlb_all(void);
 /* User mode. */
 void arch_set_fs_base(uint64_t base);
 uint64_t arch_get_fs_base(void);
-/* Enter (or return to) user mode with the registers in tf; tf->rip/rsp/rflags are taken
- * as given (rflags is sanitised: IF set, IOPL 0). */
-_Noreturn void arch_enter_user(const struct trap_frame *tf);
+/* Enter (or return to) user mode with the registers in tf (copied to the top of the
+ * current kernel stack, kstack_top); tf->rip/rsp/rflags are taken as given (rflags is
+ * sanitised: IF set, IOPL 0). */
+_Noreturn void arch_enter_user(const struct trap_frame *tf, uint64_t kstack_top);
+
+/* Threads and CPUs. */
+/* Kernel context switch: push the callee-saved registers, store rsp in *from_ksp, load
+ * to_ksp, pop and return into the other thread. */
+void arch_switch(uint64_t *from_ksp, uint64_t to_ksp);
+/* Prepare the kernel stack of a new thread so that the first arch_switch to the returned
+ * ksp calls fn(arg) on that stack (fn must not return). */
+uint64_t arch_thread_stack_init(uint64_t kstack_top, void (*fn)(void *arg), void *arg);
+/* The kernel stack this CPU switches to on entry from user mode. */
+void arch_set_kernel_stack(uint64_t top);
+/* This CPU's index (0 = boot CPU) and the task it runs (per-CPU data through GS). */
+int arch_cpu_id(void);
+void *arch_cpu_current(void);
+void arch_cpu_set_current(void *task);
+
+/* User extended state (x87/SSE/AVX, XSAVE layout when the CPU has XSAVE, else FXSAVE).
+ * The kernel never touches these registers (built -mgeneral-regs-only), so the program's
+ * state stays live in the CPU until a thread switch or a signal saves it. Areas are
+ * arch_fpu_size() bytes, 64-byte aligned. */
+uint32_t arch_fpu_size(void);
+void arch_fpu_init(void *area); /* the state a new program starts with */
+void arch_fpu_save(void *area);
+void arch_fpu_restore(const void *area);
+/* Check an area the program handed back (rt_sigreturn) before restoring it: 0, or -EINVAL
+ * when restoring it would fault (reserved MXCSR bits, XSAVE header with unknown features
+ * or reserved bits, compacted format). */
+int arch_fpu_check(const void *area);
 
 /* Power. Reset the CPU (triple fault); with QEMU -no-reboot this ends the VM. */
 _Noreturn void arch_reset(void);

@@ -1,16 +1,23 @@
 /* cpu.c: CPU bring-up for the native backend: feature detection, control registers
  * (NX, SMEP, SMAP, UMIP, XSAVE/AVX), GDT with TSS, IDT, and the syscall MSRs.
- * Design: one CPU for now; the boot stack doubles as the kernel stack for the program's
- * syscalls and interrupts (TSS.rsp0 and percpu.kstack_top point at its top). #DF and NMI
- * run on their own IST stacks so a kernel stack overflow still produces a report. */
+ * Design: the boot CPU decides the features once (cpu_features, read-only afterwards);
+ * every CPU then applies the same settings to its own registers. Each CPU has its own
+ * GDT (its TSS descriptor: ltr marks it busy, so CPUs cannot share one), TSS and per-CPU
+ * block; the IDT is shared. The boot CPU's tables are static and its boot stack is the
+ * first kernel stack; an application processor's come from cpu_prepare_ap (smp.c
+ * supplies its stacks). #DF and NMI run on per-CPU IST stacks so a kernel stack
+ * overflow still produces a report. */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/arch.h"
+#include "core/errno.h"
 #include "core/printk.h"
 #include "lib/format.h"
 #include "lib/string.h"
+#include "mm/layout.h"
+#include "mm/pmm.h"
+#include "sched/smp.h"
 
 struct cpu_features cpu_features;
-struct percpu percpu0;
 uint8_t uaccess_smap;
 
 extern char __stack_top[], __ist_df_top[], __ist_nmi_top[];
@@ -42,16 +49,23 @@ struct descriptor_ptr {
 	uint64_t base;
 } __attribute__((packed));
 
-static struct tss tss0 __attribute__((aligned(16)));
-static uint64_t gdt[7] __attribute__((aligned(16))) = {
+/* One CPU's own tables and per-CPU block. */
+struct cpu_local {
+	uint64_t gdt[7] __attribute__((aligned(16)));
+	struct tss tss __attribute__((aligned(16)));
+	struct percpu percpu;
+};
+_Static_assert(sizeof(struct cpu_local) <= PAGE_SIZE, "cpu_local fits a page");
+
+static const uint64_t gdt_template[5] = {
 	0,
 	0x00af9a000000ffffULL, /* 0x08 kernel code */
 	0x00cf92000000ffffULL, /* 0x10 kernel data */
 	0x00cff2000000ffffULL, /* 0x18 user data */
-	0x00affa000000ffffULL, /* 0x20 user code */
-	0,		       /* 0x28 TSS (two slots) */
-	0,
+	0x00affa000000ffffULL, /* 0x20 user code; 0x28 TSS (two slots) follows */
 };
+static struct cpu_local cpu0 __attribute__((aligned(16)));
+static struct cpu_local *ap_local[SMP_MAX_CPUS]; /* cpu_prepare_ap; [0] unused */
 static struct idt_entry idt[256] __attribute__((aligned(16)));
 
 /* What the CPU offered, for the log (names in a fixed order). */
@@ -140,11 +154,37 @@ static void detect(void)
 	}
 }
 
-static void enable_features(void)
+/* Boot CPU: what to enable, from what the CPU offered (cpu_features; xsave_size is
+ * filled in by cpu_init once XCR0 is set). */
+static void choose_features(void)
 {
 	struct cpu_features *f = &cpu_features;
 	*f = offered;
+	f->xcr0 = 0;
+	f->xsave_size = 512;
+	if (!f->xsave) {
+		f->avx = f->avx512 = false;
+		return;
+	}
+	uint32_t r[4];
+	arch_cpuid(0xd, 0, r);
+	uint64_t supported = ((uint64_t)r[3] << 32) | r[0];
+	uint64_t want = 0x3; /* x87, SSE */
+	if (f->avx && (supported & 0x4))
+		want |= 0x4;
+	else
+		f->avx = false;
+	if (f->avx512 && (supported & 0xe0) == 0xe0 && (want & 0x4))
+		want |= 0xe0;
+	else
+		f->avx512 = false;
+	f->xcr0 = want;
+}
 
+/* Every CPU: apply cpu_features to this CPU's EFER, CR0, CR4 and XCR0. */
+static void apply_features(void)
+{
+	const struct cpu_features *f = &cpu_features;
 	uint64_t efer = arch_rdmsr(MSR_EFER) | EFER_SCE;
 	if (f->nx)
 		efer |= EFER_NXE;
@@ -161,30 +201,8 @@ static void enable_features(void)
 	if (f->xsave)
 		cr4 |= CR4_OSXSAVE;
 	write_cr4(cr4);
-	uaccess_smap = f->smap;
-
-	f->xcr0 = 0;
-	f->xsave_size = 512;
-	if (f->xsave) {
-		uint32_t r[4];
-		arch_cpuid(0xd, 0, r);
-		uint64_t supported = ((uint64_t)r[3] << 32) | r[0];
-		uint64_t want = 0x3; /* x87, SSE */
-		if (f->avx && (supported & 0x4))
-			want |= 0x4;
-		else
-			f->avx = false;
-		if (f->avx512 && (supported & 0xe0) == 0xe0 && (want & 0x4))
-			want |= 0xe0;
-		else
-			f->avx512 = false;
-		xsetbv(0, want);
-		f->xcr0 = want;
-		arch_cpuid(0xd, 0, r);
-		f->xsave_size = r[1];
-	} else {
-		f->avx = f->avx512 = false;
-	}
+	if (f->xsave)
+		xsetbv(0, f->xcr0);
 	/* A clean FPU/SSE state for the program. */
 	uint32_t mxcsr = 0x1f80;
 	__asm__ volatile("fninit; ldmxcsr %0" ::"m"(mxcsr));
@@ -202,18 +220,23 @@ static void set_gate(int vec, uint64_t handler, int ist, int dpl)
 	e->zero = 0;
 }
 
-static void load_tables(void)
+static void build_idt(void)
 {
-	uint64_t base = (uint64_t)&tss0;
-	tss0.rsp[0] = (uint64_t)__stack_top;
-	tss0.ist[0] = (uint64_t)__ist_df_top;
-	tss0.ist[1] = (uint64_t)__ist_nmi_top;
-	tss0.iomap_base = sizeof(tss0); /* no I/O bitmap: all ports denied in ring 3 */
-	gdt[5] = (sizeof(tss0) - 1) | ((base & 0xffffff) << 16) | (0x89UL << 40) |
-		 (((base >> 24) & 0xff) << 56);
-	gdt[6] = base >> 32;
+	for (int v = 0; v < 256; v++)
+		set_gate(v, trap_vectors[v], v == 8 ? 1 : v == 2 ? 2 : 0, v == 3 ? 3 : 0);
+}
 
-	struct descriptor_ptr gdtr = {sizeof(gdt) - 1, (uint64_t)gdt};
+/* Load c's GDT (with its TSS descriptor), the segments, the TSS and the shared IDT. */
+static void load_tables(struct cpu_local *c)
+{
+	uint64_t base = (uint64_t)&c->tss;
+	c->tss.iomap_base = sizeof(c->tss); /* no I/O bitmap: all ports denied in ring 3 */
+	memcpy(c->gdt, gdt_template, sizeof(gdt_template));
+	c->gdt[5] = (sizeof(c->tss) - 1) | ((base & 0xffffff) << 16) | (0x89UL << 40) |
+		    (((base >> 24) & 0xff) << 56);
+	c->gdt[6] = base >> 32;
+
+	struct descriptor_ptr gdtr = {sizeof(c->gdt) - 1, (uint64_t)c->gdt};
 	__asm__ volatile("lgdt %0\n\t"
 			 "pushq %1\n\t"
 			 "leaq 1f(%%rip), %%rax\n\t"
@@ -231,26 +254,90 @@ static void load_tables(void)
 			 : "m"(gdtr), "i"(SEL_KCODE), "i"(SEL_KDATA)
 			 : "rax", "memory");
 	__asm__ volatile("ltr %w0" ::"r"(SEL_TSS));
-
-	for (int v = 0; v < 256; v++)
-		set_gate(v, trap_vectors[v], v == 8 ? 1 : v == 2 ? 2 : 0, v == 3 ? 3 : 0);
 	struct descriptor_ptr idtr = {sizeof(idt) - 1, (uint64_t)idt};
 	__asm__ volatile("lidt %0" ::"m"(idtr));
+}
+
+/* GS base and the syscall MSRs of this CPU (after load_tables cleared GS). */
+static void set_percpu(struct cpu_local *c, int cpu, uint64_t kstack_top)
+{
+	struct percpu *p = &c->percpu;
+	p->self = p;
+	p->kstack_top = kstack_top;
+	p->cpu_id = cpu;
+	p->tss = &c->tss;
+	arch_wrmsr(MSR_GS_BASE, (uint64_t)p);
+	arch_wrmsr(MSR_KERNEL_GS_BASE, 0);
+	arch_wrmsr(MSR_STAR, ((uint64_t)0x10 << 48) | ((uint64_t)SEL_KCODE << 32));
+	arch_wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	arch_wrmsr(MSR_SFMASK, 0x47700); /* TF DF IF IOPL AC NT */
 }
 
 void cpu_init(void)
 {
 	detect();
-	enable_features();
-	load_tables();
+	choose_features();
+	apply_features();
+	if (cpu_features.xsave) {
+		uint32_t r[4];
+		arch_cpuid(0xd, 0, r);
+		cpu_features.xsave_size = r[1];
+	}
+	uaccess_smap = cpu_features.smap;
+	build_idt();
+	cpu0.tss.rsp[0] = (uint64_t)__stack_top;
+	cpu0.tss.ist[0] = (uint64_t)__ist_df_top;
+	cpu0.tss.ist[1] = (uint64_t)__ist_nmi_top;
+	load_tables(&cpu0);
+	set_percpu(&cpu0, 0, (uint64_t)__stack_top);
+}
 
-	percpu0.self = &percpu0;
-	percpu0.kstack_top = (uint64_t)__stack_top;
-	arch_wrmsr(MSR_GS_BASE, (uint64_t)&percpu0);
-	arch_wrmsr(MSR_KERNEL_GS_BASE, 0);
-	arch_wrmsr(MSR_STAR, ((uint64_t)0x10 << 48) | ((uint64_t)SEL_KCODE << 32));
-	arch_wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
-	arch_wrmsr(MSR_SFMASK, 0x47700); /* TF DF IF IOPL AC NT */
+int cpu_prepare_ap(int cpu, uint64_t kstack_top, uint64_t ist_df_top, uint64_t ist_nmi_top)
+{
+	if (cpu <= 0 || cpu >= SMP_MAX_CPUS)
+		panic("cpu_prepare_ap: cpu %d out of range", cpu);
+	if (!ap_local[cpu]) {
+		uint64_t pa = pmm_alloc_zeroed_page();
+		if (!pa)
+			return -ENOMEM;
+		ap_local[cpu] = phys_to_virt(pa);
+	}
+	struct cpu_local *c = ap_local[cpu];
+	c->tss.rsp[0] = kstack_top;
+	c->tss.ist[0] = ist_df_top;
+	c->tss.ist[1] = ist_nmi_top;
+	c->percpu.kstack_top = kstack_top;
+	return 0;
+}
+
+void cpu_init_ap(int cpu)
+{
+	struct cpu_local *c = ap_local[cpu];
+	apply_features();
+	load_tables(c);
+	set_percpu(c, cpu, c->percpu.kstack_top);
+}
+
+void arch_set_kernel_stack(uint64_t top)
+{
+	struct percpu *p = percpu_this();
+	p->kstack_top = top;
+	p->tss->rsp[0] = top;
+}
+
+int arch_cpu_id(void)
+{
+	return percpu_this()->cpu_id;
+}
+
+void *arch_cpu_current(void)
+{
+	return percpu_this()->current;
+}
+
+void arch_cpu_set_current(void *task)
+{
+	percpu_this()->current = task;
 }
 
 static void feature_names(const struct cpu_features *f, char *buf, size_t size)

@@ -19,17 +19,35 @@
 #define SEL_UCODE 0x23
 #define SEL_TSS 0x28
 
+struct tss;
+
 /* Per-CPU block, reached through GS in the kernel. Offsets used by entry.S. */
 struct percpu {
 	struct percpu *self; /* 0 */
-	uint64_t kstack_top; /* 8: loaded on syscall entry */
+	uint64_t kstack_top; /* 8: loaded on syscall entry (the running task's stack) */
 	uint64_t user_rsp;   /* 16: scratch for syscall entry */
+	void *current;	     /* 24: the running struct task */
+	int cpu_id;	     /* 32: 0 = boot CPU */
+	struct tss *tss;     /* this CPU's TSS (rsp0 follows kstack_top) */
 };
-extern struct percpu percpu0;
+
+static inline struct percpu *percpu_this(void)
+{
+	struct percpu *p;
+	__asm__ volatile("movq %%gs:0, %0" : "=r"(p));
+	return p;
+}
 
 /* Detect features, set CR0/CR4/EFER/XCR0, load GDT, TSS, IDT, syscall MSRs, GS. Logs
  * what the CPU offered and what was enabled (verbose). */
 void cpu_init(void);
+/* Application processors (smp.c). On the boot CPU, with the page allocator up: give cpu
+ * (1..SMP_MAX_CPUS-1) its tables and per-CPU block, with its first kernel stack and IST
+ * stacks (#DF, NMI); 0 or -ENOMEM. On that CPU, in long mode on the kernel page tables:
+ * apply cpu_features (EFER, CR0, CR4, XCR0), load its GDT, TSS, the IDT, GS and the
+ * syscall MSRs. */
+int cpu_prepare_ap(int cpu, uint64_t kstack_top, uint64_t ist_df_top, uint64_t ist_nmi_top);
+void cpu_init_ap(int cpu);
 /* Log the offered/enabled feature lines (after the log level is known). */
 void cpu_log_features(void);
 

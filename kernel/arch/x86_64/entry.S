@@ -12,6 +12,9 @@
 #define TRAP_FRAME_SIZE (22 * 8) /* sizeof(struct trap_frame) */
 #define FRAME_RIP (17 * 8)          /* offsetof(struct trap_frame, rip) */
 #define FRAME_CS (18 * 8)
+#define FRAME_RFLAGS (19 * 8)
+#define FRAME_R11 (4 * 8)
+#define FRAME_RCX (12 * 8)
 #define FRAME_SS (21 * 8)
 #define USER_TOP_CONST 0x7f0000000000
 
@@ -131,12 +134,19 @@ syscall_entry:
 	movq %rsp, %rdi
 	xorl %ebp, %ebp
 	sti
-	call syscall_dispatch
-	cli
+	call syscall_from_user               /* returns with interrupts off */
 	/* Fast way back with sysretq when the frame still describes a plain return to 64-bit
 	 * user code at a user address (sysret with a non-canonical rip would fault in ring 0,
 	 * so anything else, e.g. a frame rewritten by a future rt_sigreturn, uses iretq). */
 	movq FRAME_RIP(%rsp), %rcx
+	/* sysret loads rip from rcx and rflags from r11: only when the frame's rcx and r11
+	 * already hold those (a plain syscall return) is nothing lost; a frame restored by
+	 * rt_sigreturn or built for a signal handler leaves through iretq. */
+	cmpq FRAME_RCX(%rsp), %rcx
+	jne trap_return
+	movq FRAME_R11(%rsp), %r11
+	cmpq FRAME_RFLAGS(%rsp), %r11
+	jne trap_return
 	movabsq $USER_TOP_CONST, %r11
 	cmpq %r11, %rcx
 	jae trap_return
@@ -153,19 +163,46 @@ syscall_entry:
 	swapgs
 	sysretq
 
-/* arch_enter_user(const struct trap_frame *tf): copy *tf (which must not be on the
- * kernel stack) to the top of the kernel stack and leave through trap_return. */
+/* arch_enter_user(const struct trap_frame *tf, uint64_t kstack_top): copy *tf to the
+ * top of the kernel stack (tf is elsewhere, or exactly there already) and
+ * leave through trap_return. */
 	.globl arch_enter_user
 arch_enter_user:
 	cli
+	movq %rsi, %rdx
 	movq %rdi, %rsi
-	leaq __stack_top(%rip), %rdi
-	subq $TRAP_FRAME_SIZE, %rdi
+	leaq -TRAP_FRAME_SIZE(%rdx), %rdi
 	movq %rdi, %rsp
 	movl $(TRAP_FRAME_SIZE / 8), %ecx
 	rep movsq
 	jmp trap_return
 
+/* arch_switch(uint64_t *from_ksp, uint64_t to_ksp): callee-saved registers on the old
+ * stack, stack pointers swapped, registers popped from the new one. */
+	.globl arch_switch
+arch_switch:
+	pushq %rbp
+	pushq %rbx
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, (%rdi)
+	movq %rsi, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbx
+	popq %rbp
+	ret
+/* First code of a new thread (arch_thread_stack_init put fn in r12 and arg in r13). */
+	.globl arch_thread_start
+arch_thread_start:
+	movq %r13, %rdi
+	xorl %ebp, %ebp
+	call *%r12
+	ud2
 /* size_t uaccess_copy(void *dst, const void *src, size_t n): returns bytes NOT copied.
  * A fault at uaccess_copy_insn that cannot be resolved resumes at uaccess_copy_fixup
  * (see trap.c), with %rcx = bytes left. */

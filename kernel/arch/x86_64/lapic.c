@@ -1,13 +1,19 @@
-/* lapic.c: the local APIC (Intel SDM vol. 3A chapter 11): enable, EOI, and the one-shot
- * timer that wakes the CPU from time_sleep_until.
+/* lapic.c: the local APIC (Intel SDM vol. 3A chapter 11): enable, EOI, the one-shot
+ * timer that wakes the CPU from time_sleep_until, and inter-processor interrupts.
  *
  * xAPIC registers are reached through the MMIO window at the base in IA32_APIC_BASE; if
- * firmware left the APIC in x2APIC mode, the same registers are MSRs 0x800 + offset/16.
- * The timer uses TSC-deadline mode when the CPU has it (no calibration: the deadline is
- * a TSC value); otherwise one-shot mode, divide by 16, whose tick rate comes from the
- * hypervisor's timing leaf (CPUID 0x40000010 EBX, the APIC bus in kHz) or is measured
- * against the TSC over 1 ms the first time a timer is armed (not at boot: boot stays
- * fast). Single CPU, no locking: callers run with interrupts off or accept a re-arm. */
+ * firmware left the APIC in x2APIC mode, the same registers are MSRs 0x800 + offset/16
+ * (and an application processor is switched to x2APIC mode too, so every CPU speaks the
+ * same dialect). The timer uses TSC-deadline mode when the CPU has it (no calibration:
+ * the deadline is a TSC value); otherwise one-shot mode, divide by 16, whose tick rate
+ * comes from the hypervisor's timing leaf (CPUID 0x40000010 EBX, the APIC bus in kHz) or
+ * is measured against the TSC over 1 ms the first time a timer is armed (not at boot:
+ * boot stays fast).
+ *
+ * Per CPU: lapic_init programs the calling CPU's own APIC (the first call, on the boot
+ * CPU, also finds the mode and maps the registers: shared, read-only afterwards). The
+ * registers are per CPU in hardware, so no lock is needed; an ICR write pair (xAPIC) is
+ * made with interrupts off so a handler on this CPU cannot interleave its own IPI. */
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/paging.h"
 #include "core/printk.h"
@@ -22,6 +28,7 @@
 #define MSR_X2APIC_FIRST 0x800
 #define MSR_TSC_DEADLINE 0x6e0
 
+#define REG_ID 0x20
 #define REG_TPR 0x80
 #define REG_EOI 0xb0
 #define REG_SVR 0xf0
@@ -29,6 +36,15 @@
 #define REG_TIMER_INIT 0x380
 #define REG_TIMER_CURRENT 0x390
 #define REG_TIMER_DIVIDE 0x3e0
+#define REG_ICR_LOW 0x300
+#define REG_ICR_HIGH 0x310
+#define MSR_X2APIC_ICR 0x830
+
+#define ICR_FIXED (0u << 8)
+#define ICR_INIT (5u << 8)
+#define ICR_STARTUP (6u << 8)
+#define ICR_PENDING (1u << 12) /* xAPIC delivery status: send pending */
+#define ICR_ASSERT (1u << 14)
 
 #define SVR_ENABLE (1u << 8)
 #define SPURIOUS_VECTOR 0xff
@@ -43,8 +59,9 @@
 #define MAX_DEADLINE_NS (1ull << 50) /* ~13 days; keeps ns * kHz within 64 bits */
 
 static volatile uint32_t *regs;
-static bool x2apic, ready, deadline_mode;
-static uint64_t ticks_per_ms; /* one-shot mode, at divide 16; 0 until known */
+static bool x2apic, configured, deadline_mode;
+static volatile uint64_t ready; /* bit per CPU (arch_cpu_id) whose APIC lapic_init set up */
+static uint64_t ticks_per_ms;	/* one-shot mode, at divide 16; 0 until known */
 static uint64_t max_oneshot_ns;
 
 static uint32_t rd(unsigned reg)
@@ -62,26 +79,81 @@ static void wr(unsigned reg, uint32_t v)
 		regs[reg / 4] = v;
 }
 
+static bool ready_here(void)
+{
+	return ready & (1ull << arch_cpu_id());
+}
+
 void lapic_init(void)
 {
-	if (ready)
+	if (ready_here())
 		return;
 	uint64_t base = arch_rdmsr(MSR_APIC_BASE);
 	if (!(base & APIC_BASE_ENABLE)) {
 		base |= APIC_BASE_ENABLE;
 		arch_wrmsr(MSR_APIC_BASE, base);
 	}
-	x2apic = base & APIC_BASE_X2APIC;
-	if (!x2apic)
-		regs = paging_map_mmio(base & APIC_BASE_ADDR_MASK, PAGE_SIZE);
-	uint32_t r[4];
-	arch_cpuid(1, 0, r);
-	deadline_mode = r[2] & CPUID1_ECX_TSC_DEADLINE;
+	if (!configured) {
+		x2apic = base & APIC_BASE_X2APIC;
+		if (!x2apic)
+			regs = paging_map_mmio(base & APIC_BASE_ADDR_MASK, PAGE_SIZE);
+		uint32_t r[4];
+		arch_cpuid(1, 0, r);
+		deadline_mode = r[2] & CPUID1_ECX_TSC_DEADLINE;
+		configured = true;
+	} else if (x2apic && !(base & APIC_BASE_X2APIC)) {
+		/* xAPIC -> x2APIC is the one allowed transition from the enabled state. */
+		arch_wrmsr(MSR_APIC_BASE, base | APIC_BASE_X2APIC);
+	}
 	wr(REG_TPR, 0);
 	wr(REG_SVR, SVR_ENABLE | SPURIOUS_VECTOR);
 	wr(REG_TIMER_DIVIDE, DIVIDE_BY_16);
 	wr(REG_LVT_TIMER, LAPIC_TIMER_VECTOR | (deadline_mode ? LVT_TSC_DEADLINE : 0));
-	ready = true;
+	__atomic_or_fetch(&ready, 1ull << arch_cpu_id(), __ATOMIC_RELEASE);
+}
+
+uint32_t lapic_id(void)
+{
+	uint32_t id = rd(REG_ID);
+	return x2apic ? id : id >> 24;
+}
+
+bool lapic_x2apic(void)
+{
+	return x2apic;
+}
+
+/* Write the ICR: command bits low to the APIC apic_id, and wait (xAPIC) until the local
+ * APIC has sent it, so the next command does not overwrite a pending one. */
+static void send(uint32_t apic_id, uint32_t low)
+{
+	unsigned long flags = arch_irq_save();
+	if (x2apic) {
+		arch_wrmsr(MSR_X2APIC_ICR, (uint64_t)apic_id << 32 | low);
+	} else {
+		while (rd(REG_ICR_LOW) & ICR_PENDING)
+			__builtin_ia32_pause();
+		wr(REG_ICR_HIGH, apic_id << 24);
+		wr(REG_ICR_LOW, low);
+		while (rd(REG_ICR_LOW) & ICR_PENDING)
+			__builtin_ia32_pause();
+	}
+	arch_irq_restore(flags);
+}
+
+void lapic_send_ipi(uint32_t apic_id, int vector)
+{
+	send(apic_id, ICR_FIXED | ICR_ASSERT | (uint32_t)(vector & 0xff));
+}
+
+void lapic_send_init(uint32_t apic_id)
+{
+	send(apic_id, ICR_INIT | ICR_ASSERT);
+}
+
+void lapic_send_startup(uint32_t apic_id, uint32_t page)
+{
+	send(apic_id, ICR_STARTUP | ICR_ASSERT | (page & 0xff));
 }
 
 void lapic_eoi(void)
@@ -134,7 +206,7 @@ static void calibrate(void)
 
 void lapic_timer_oneshot(uint64_t ns)
 {
-	if (!ready)
+	if (!ready_here())
 		return;
 	if (deadline_mode) {
 		if (ns == 0) {

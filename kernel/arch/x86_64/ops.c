@@ -178,3 +178,22 @@ uint64_t arch_read_cr2(void)
 	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
 	return v;
 }
+
+uint64_t arch_thread_stack_init(uint64_t kstack_top, void (*fn)(void *arg), void *arg)
+{
+	extern char arch_thread_start[];
+	/* What arch_switch pops: r15 r14 r13 r12 rbx rbp, then the return address. The two
+	 * slots above make rsp 16-byte aligned at arch_thread_start's call, as the ABI wants
+	 * (kstack_top is 16-byte aligned). */
+	uint64_t *sp = (uint64_t *)(kstack_top - 9 * 8);
+	sp[0] = 0;			     /* r15 */
+	sp[1] = 0;			     /* r14 */
+	sp[2] = (uint64_t)(uintptr_t)arg;    /* r13 */
+	sp[3] = (uint64_t)(uintptr_t)fn;     /* r12 */
+	sp[4] = 0;			     /* rbx */
+	sp[5] = 0;			     /* rbp */
+	sp[6] = (uint64_t)arch_thread_start; /* ret */
+	sp[7] = 0;
+	sp[8] = 0;
+	return (uint64_t)sp;
+}

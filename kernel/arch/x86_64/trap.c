@@ -1,7 +1,8 @@
 /* trap.c: what happens on an exception or interrupt. Interrupts go to the registered
  * handler and get an EOI. A page fault from the program (or from a user copy in the
- * kernel) is resolved by the VM layer; anything the program cannot recover from without
- * signals (not yet delivered) ends it with 128 + the signal number after a crash report.
+ * kernel) is resolved by the VM layer; any other fault of the program becomes the signal
+ * Linux would send (signal_fault), and when that signal would kill it (no handler, blocked,
+ * ignored) the program ends with 128 + the signal number after a crash report.
  * Any other fault in kernel code is a kernel fault: report, backtrace, power off with
  * ISLE_EXIT_PANIC. */
 #include "arch/x86_64/arch.h"
@@ -18,6 +19,10 @@
 #include "mm/pmm.h"
 #include "mm/uaccess.h"
 #include "mm/vm.h"
+#include "sched/lock.h"
+#include "sched/sched.h"
+#include "sched/task.h"
+#include "signal/signal.h"
 
 extern char uaccess_copy_insn[], uaccess_copy_fixup[];
 extern char __stack_bottom[], __stack_top[], __ist_df_bottom[], __ist_df_top[];
@@ -26,6 +31,7 @@ extern char __ist_nmi_bottom[], __ist_nmi_top[];
 void trap_handle(struct trap_frame *tf);
 
 static void (*irq_handlers[256])(struct trap_frame *tf);
+static bool ipi_lockfree[256]; /* handler runs without the BKL (arch_set_ipi_handler) */
 
 static const char *const exception_names[32] = {
 	"divide error",
@@ -57,6 +63,12 @@ void arch_set_irq_handler(int vector, void (*fn)(struct trap_frame *tf))
 	if (vector < 32 || vector > 255)
 		panic("irq vector %d out of range", vector);
 	irq_handlers[vector] = fn;
+}
+
+void arch_set_ipi_handler(int vector, void (*fn)(struct trap_frame *tf))
+{
+	arch_set_irq_handler(vector, fn);
+	ipi_lockfree[vector] = true;
 }
 
 static const char *exception_name(uint64_t v)
@@ -102,6 +114,9 @@ static bool in_range(uint64_t p, const char *lo, const char *hi)
 
 static bool on_kernel_stack(uint64_t p)
 {
+	struct task *t = arch_cpu_current();
+	if (t && t->kstack_top && p >= t->kstack_bottom && p + 16 <= t->kstack_top)
+		return true;
 	return in_range(p, __stack_bottom, __stack_top) ||
 	       in_range(p, __ist_df_bottom, __ist_df_top) ||
 	       in_range(p, __ist_nmi_bottom, __ist_nmi_top);
@@ -149,28 +164,60 @@ static _Noreturn void kernel_fault(struct trap_frame *tf, uint64_t addr)
 
 /* ---- program faults ---- */
 
-static int signal_for(uint64_t vector, const char **name)
+/* The signal Linux sends for a fault from the program, with its si_code and si_addr. */
+struct fault_signal {
+	int sig, code;
+	uint64_t addr;
+	const char *name;
+};
+
+static int vma_at(void *arg, const struct vm_area_info *area)
 {
-	switch (vector) {
+	uint64_t addr = *(const uint64_t *)arg;
+	return addr >= area->start && addr < area->end;
+}
+
+static struct fault_signal classify(const struct trap_frame *tf, uint64_t addr, bool bus)
+{
+	struct fault_signal f = {SIGSEGV, SI_KERNEL, 0, "SIGSEGV"};
+
+	switch (tf->vector) {
 	case 0:
+		f = (struct fault_signal){SIGFPE, FPE_INTDIV, tf->rip, "SIGFPE"};
+		break;
 	case 16:
 	case 19:
-		*name = "SIGFPE";
-		return 8;
+		f = (struct fault_signal){SIGFPE, 7 /* FPE_FLTINV */, tf->rip, "SIGFPE"};
+		break;
 	case 1:
-	case 3:
-		*name = "SIGTRAP";
-		return 5;
+		f = (struct fault_signal){SIGTRAP, 2 /* TRAP_TRACE */, tf->rip, "SIGTRAP"};
+		break;
+	case 3: /* int3: Linux's do_trap sends a plain SIGTRAP (SI_KERNEL) */
+		f = (struct fault_signal){SIGTRAP, SI_KERNEL, 0, "SIGTRAP"};
+		break;
 	case 6:
-		*name = "SIGILL";
-		return 4;
+		f = (struct fault_signal){SIGILL, ILL_ILLOPN, tf->rip, "SIGILL"};
+		break;
+	case 11:
+	case 12:
+		f = (struct fault_signal){SIGBUS, SI_KERNEL, 0, "SIGBUS"};
+		break;
 	case 17:
-		*name = "SIGBUS";
-		return 7;
+		f = (struct fault_signal){SIGBUS, 1 /* BUS_ADRALN */, 0, "SIGBUS"};
+		break;
+	case 14:
+		if (bus) {
+			f = (struct fault_signal){SIGBUS, BUS_ADRERR, addr, "SIGBUS"};
+			break;
+		}
+		/* MAPERR: nothing mapped there; ACCERR: a mapping forbids the access. */
+		f.code = addr < USER_TOP && vm_for_each(vma_at, &addr) ? SEGV_ACCERR : SEGV_MAPERR;
+		f.addr = addr;
+		break;
 	default:
-		*name = "SIGSEGV";
-		return 11;
+		break;
 	}
+	return f;
 }
 
 static void user_backtrace(const struct trap_frame *tf)
@@ -192,11 +239,17 @@ static void user_backtrace(const struct trap_frame *tf)
 	}
 }
 
-/* bus: a page fault past the end of a mapped file (vm_handle_fault's -EIO): SIGBUS. */
-static _Noreturn void user_fault_as(struct trap_frame *tf, uint64_t addr, bool bus)
+/* A fault from the program: to its handler when it has one that can run (signal.h),
+ * else the crash report and the end of the program with 128 + the signal number.
+ * bus: a page fault past the end of a mapped file (vm_handle_fault's -EIO): SIGBUS. */
+static void user_fault_as(struct trap_frame *tf, uint64_t addr, bool bus)
 {
-	const char *signame = "SIGBUS";
-	int sig = bus ? 7 : signal_for(tf->vector, &signame);
+	struct fault_signal fs = classify(tf, addr, bus);
+	if (!signal_fault_is_fatal(fs.sig)) {
+		signal_fault(tf, fs.sig, fs.code, fs.addr);
+		return;
+	}
+	const char *signame = fs.name;
 	char what[96], where[96], sym[96];
 	exec_symbolize(tf->rip, sym, sizeof(sym));
 	if (tf->vector == 14) {
@@ -215,12 +268,7 @@ static _Noreturn void user_fault_as(struct trap_frame *tf, uint64_t addr, bool b
 	user_backtrace(tf);
 	char reason[32];
 	fmt_snprintf(reason, sizeof(reason), "signal %s", signame);
-	program_exit(ISLE_EXIT_SIGNAL_BASE + sig, reason);
-}
-
-static _Noreturn void user_fault(struct trap_frame *tf, uint64_t addr)
-{
-	user_fault_as(tf, addr, false);
+	program_exit(ISLE_EXIT_SIGNAL_BASE + fs.sig, reason);
 }
 
 static _Noreturn void out_of_memory(uint64_t addr)
@@ -254,7 +302,7 @@ static void page_fault(struct trap_frame *tf)
 	user_fault_as(tf, addr, r == -EIO);
 }
 
-void trap_handle(struct trap_frame *tf)
+static void dispatch(struct trap_frame *tf)
 {
 	uint64_t v = tf->vector;
 	if (v >= 32) {
@@ -272,7 +320,29 @@ void trap_handle(struct trap_frame *tf)
 		printk("isle: NMI received (ignored)\n");
 		return;
 	}
-	if (trap_from_user(tf))
-		user_fault(tf, 0);
+	if (trap_from_user(tf)) {
+		user_fault_as(tf, 0, false);
+		return;
+	}
 	kernel_fault(tf, 0);
+}
+
+/* Every exception and interrupt: with the BKL (lock.h), except lock-free IPIs. From user
+ * mode the way back goes through the scheduler and signal delivery. */
+void trap_handle(struct trap_frame *tf)
+{
+	uint64_t v = tf->vector;
+	if (v >= 32 && ipi_lockfree[v]) {
+		irq_handlers[v](tf);
+		lapic_eoi();
+		return;
+	}
+	bool user = trap_from_user(tf);
+	bool taken = bkl_enter();
+	dispatch(tf);
+	if (user) {
+		sched_park_if_stopping(); /* after dispatch: an interrupt still gets its EOI */
+		sched_return_to_user(tf); /* releases the BKL */
+	} else
+		bkl_leave(taken);
 }
