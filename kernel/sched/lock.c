@@ -33,19 +33,28 @@ bool bkl_held(void)
 	return bkl_owner == arch_cpu_id();
 }
 
+/* Taking the lock and recording the owner happen with interrupts off: an interrupt
+ * between the two would find the lock taken by a CPU that is not "this one" and spin on
+ * it forever. While waiting, interrupts are as the caller had them. */
 bool bkl_enter(void)
 {
+	unsigned long fl = arch_irq_save();
 	int me = arch_cpu_id();
-	if (bkl_owner == me)
+	if (bkl_owner == me) {
+		arch_irq_restore(fl);
 		return false;
+	}
 	while (!spin_trylock(&bkl)) {
+		arch_irq_restore(fl);
 		/* The holder may be waiting for this CPU to flush its TLB. */
 		while (__atomic_load_n(&bkl.locked, __ATOMIC_RELAXED)) {
 			smp_poll_tlb();
 			__builtin_ia32_pause();
 		}
+		fl = arch_irq_save();
 	}
 	bkl_owner = me;
+	arch_irq_restore(fl);
 	return true;
 }
 
@@ -53,8 +62,10 @@ void bkl_leave(bool taken)
 {
 	if (!taken)
 		return;
+	unsigned long fl = arch_irq_save();
 	if (bkl_owner != arch_cpu_id())
 		panic("bkl_leave on cpu %d, held by %d", arch_cpu_id(), bkl_owner);
 	bkl_owner = NO_OWNER;
 	spin_unlock(&bkl);
+	arch_irq_restore(fl);
 }

@@ -38,6 +38,8 @@ static int stack_slot_alloc(uint32_t *out)
 	uint32_t slot = slots_used;
 	uint64_t base = KSTACK_BASE + (uint64_t)slot * SLOT_SIZE + PAGE_SIZE;
 	for (uint64_t off = 0; off < TASK_KSTACK_SIZE; off += PAGE_SIZE) {
+		if (paging_lookup(kernel_root, base + off, NULL, NULL))
+			continue; /* mapped by an earlier attempt that ran out of memory */
 		uint64_t pa = pmm_alloc_page();
 		if (!pa || paging_map(kernel_root, base + off, pa, PG_WRITE) < 0) {
 			/* Keep what was mapped: the slot is retried from the start next time. */
@@ -58,42 +60,45 @@ static void stack_slot_free(uint32_t slot)
 	/* else: the slot stays mapped and unused (bounded by the peak thread count). */
 }
 
-struct task *task_alloc_bootstrap(uint64_t kstack_bottom, uint64_t kstack_top)
+/* A zeroed task with its extended-state area (64-byte aligned, after the struct in the
+ * same allocation) in the initial state; no stack yet. */
+static struct task *task_new(void)
 {
-	uint32_t fpu = arch_fpu_size();
-	uint8_t *mem = kzalloc(sizeof(struct task) + 64 + fpu);
+	uint8_t *mem = kzalloc(sizeof(struct task) + 64 + arch_fpu_size());
 	if (!mem)
 		return NULL;
 	struct task *t = (struct task *)mem;
 	t->xstate = (void *)(((uintptr_t)(t + 1) + 63) & ~(uintptr_t)63);
 	arch_fpu_init(t->xstate);
-	t->stack_slot = TASK_NO_SLOT;
-	t->kstack_bottom = kstack_bottom;
-	t->kstack_top = kstack_top;
 	t->syscall_nr = -1;
 	t->cpu_mask = ~0ull;
 	return t;
 }
 
+struct task *task_alloc_bootstrap(uint64_t kstack_bottom, uint64_t kstack_top)
+{
+	struct task *t = task_new();
+	if (!t)
+		return NULL;
+	t->stack_slot = TASK_NO_SLOT;
+	t->kstack_bottom = kstack_bottom;
+	t->kstack_top = kstack_top;
+	return t;
+}
+
 struct task *task_alloc(void)
 {
-	uint32_t fpu = arch_fpu_size();
-	uint8_t *mem = kzalloc(sizeof(struct task) + 64 + fpu);
-	if (!mem)
+	struct task *t = task_new();
+	if (!t)
 		return NULL;
-	struct task *t = (struct task *)mem;
-	t->xstate = (void *)(((uintptr_t)(t + 1) + 63) & ~(uintptr_t)63);
-	arch_fpu_init(t->xstate);
 	uint32_t slot;
 	if (stack_slot_alloc(&slot) < 0) {
-		kfree(mem);
+		kfree(t);
 		return NULL;
 	}
 	t->stack_slot = slot;
 	t->kstack_bottom = KSTACK_BASE + (uint64_t)slot * SLOT_SIZE + PAGE_SIZE;
 	t->kstack_top = t->kstack_bottom + TASK_KSTACK_SIZE;
-	t->syscall_nr = -1;
-	t->cpu_mask = ~0ull;
 	return t;
 }
 

@@ -3,7 +3,9 @@
  * from the time the tick arrived), so periods do not drift. */
 #include "syscall/ptimer.h"
 #include "core/time.h"
+#include "core/errno.h"
 #include "lib/ktime.h"
+#include "mm/uaccess.h"
 #include "syscall/sys_clock.h"
 
 static void fire(struct ktimer *kt)
@@ -68,4 +70,15 @@ void ptimer_get(const struct ptimer *p, uint64_t *remaining, uint64_t *interval)
 		*remaining = 0;
 	else
 		*remaining = p->expiry > now ? p->expiry - now : 1;
+}
+
+long ptimer_copy_out(const struct ptimer *p, uint64_t uaddr)
+{
+	struct ktime_itspec its;
+	uint64_t rem, interval;
+
+	ptimer_get(p, &rem, &interval);
+	its.interval = ktime_to_spec(interval);
+	its.value = ktime_to_spec(rem);
+	return copy_to_user((void *)(uintptr_t)uaddr, &its, sizeof(its)) < 0 ? -EFAULT : 0;
 }

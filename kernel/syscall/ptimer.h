@@ -31,6 +31,8 @@ void ptimer_init(struct ptimer *p, int clock, void (*expired)(struct ptimer *p, 
 void ptimer_set(struct ptimer *p, uint64_t value, uint64_t interval, bool abs);
 /* Time to the next expiry (0 when disarmed; at least 1 when armed) and the interval. */
 void ptimer_get(const struct ptimer *p, uint64_t *remaining, uint64_t *interval);
+/* The same as a struct itimerspec at program address uaddr: 0 or -EFAULT. */
+long ptimer_copy_out(const struct ptimer *p, uint64_t uaddr);
 void ptimer_cancel(struct ptimer *p);
 
 #endif

@@ -160,17 +160,6 @@ long sys_timer_create(const struct syscall_args *a)
 	return 0;
 }
 
-static long put_itspec(uint64_t uaddr, const struct posix_timer *t)
-{
-	struct ktime_itspec its;
-	uint64_t rem, interval;
-
-	ptimer_get(&t->pt, &rem, &interval);
-	its.interval = ktime_to_spec(interval);
-	its.value = ktime_to_spec(rem);
-	return copy_to_user((void *)(uintptr_t)uaddr, &its, sizeof(its)) < 0 ? -EFAULT : 0;
-}
-
 long sys_timer_settime(const struct syscall_args *a)
 {
 	struct posix_timer *t = lookup(a->arg[0]);
@@ -185,7 +174,7 @@ long sys_timer_settime(const struct syscall_args *a)
 	if (ktime_from_spec(&its.value, &value) < 0 ||
 	    ktime_from_spec(&its.interval, &interval) < 0)
 		return -EINVAL;
-	if (a->arg[3] && (r = put_itspec(a->arg[3], t)) < 0)
+	if (a->arg[3] && (r = ptimer_copy_out(&t->pt, a->arg[3])) < 0)
 		return r;
 	t->overrun = t->overrun_sent = 0;
 	t->sent = false;
@@ -197,7 +186,7 @@ long sys_timer_gettime(const struct syscall_args *a)
 {
 	struct posix_timer *t = lookup(a->arg[0]);
 
-	return t ? put_itspec(a->arg[1], t) : -EINVAL;
+	return t ? ptimer_copy_out(&t->pt, a->arg[1]) : -EINVAL;
 }
 
 long sys_timer_getoverrun(const struct syscall_args *a)

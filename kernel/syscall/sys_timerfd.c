@@ -128,17 +128,6 @@ static long tfd_get(uint64_t fd, struct timerfd **out)
 	return 0;
 }
 
-static long put_itspec(uint64_t uaddr, const struct timerfd *t)
-{
-	struct ktime_itspec its;
-	uint64_t rem, interval;
-
-	ptimer_get(&t->pt, &rem, &interval);
-	its.interval = ktime_to_spec(interval);
-	its.value = ktime_to_spec(rem);
-	return copy_to_user((void *)(uintptr_t)uaddr, &its, sizeof(its)) < 0 ? -EFAULT : 0;
-}
-
 long sys_timerfd_settime(const struct syscall_args *a)
 {
 	unsigned flags = (unsigned)a->arg[1];
@@ -157,7 +146,7 @@ long sys_timerfd_settime(const struct syscall_args *a)
 	r = tfd_get(a->arg[0], &t);
 	if (r < 0)
 		return r;
-	if (a->arg[3] && (r = put_itspec(a->arg[3], t)) < 0)
+	if (a->arg[3] && (r = ptimer_copy_out(&t->pt, a->arg[3])) < 0)
 		return r;
 	unsigned long irq = arch_irq_save();
 	t->ticks = 0;
@@ -171,5 +160,5 @@ long sys_timerfd_gettime(const struct syscall_args *a)
 	struct timerfd *t;
 	long r = tfd_get(a->arg[0], &t);
 
-	return r < 0 ? r : put_itspec(a->arg[1], t);
+	return r < 0 ? r : ptimer_copy_out(&t->pt, a->arg[1]);
 }

@@ -10,12 +10,12 @@
 #include "core/errno.h"
 #include "fs/writeback.h"
 #include "core/printk.h"
+#include "lib/format.h"
 #include "mm/heap.h"
 #include "mm/uaccess.h"
 #include "syscall/nr.h"
 #include "syscall/sys.h"
 #include "syscall/syscall.h"
-#include "fs/writeback.h"
 #include "sched/lock.h"
 #include "sched/sched.h"
 #include "syscall/trace.h"
@@ -237,13 +237,17 @@ void syscall_dispatch(struct trap_frame *tf)
 	if (nr >= 0 && nr <= SYS_MAX)
 		handler = syscall_table[nr];
 	/* A call that does not return (exit_group) is traced before it runs. */
+	/* With several threads each line names its thread, as strace -f does. */
+	char who[16] = "";
+	if (line && task_count() > 1)
+		fmt_snprintf(who, sizeof(who), "[pid %d] ", current->tid);
 	if (line && trace_enter(line, nr, a.arg, copy_from_user))
-		printk("%s\n", line->buf);
+		printk("%s%s\n", who, line->buf);
 	ret = handler ? handler(&a) : not_implemented(nr);
 	tf->rax = (uint64_t)ret;
 	if (line) {
 		trace_exit(line, ret);
-		printk("%s\n", line->buf);
+		printk("%s%s\n", who, line->buf);
 		kfree(line);
 	}
 	writeback_poll();
