@@ -88,7 +88,7 @@ E2E_ARGS ?=
 e2e: all
 	/usr/bin/python3 -m pytest tests/e2e $(E2E_ARGS)
 
-test: unit e2e
+test: unit fuzz e2e
 
 LINT_FILES := $(shell find kernel cli include tests/unit tests/guest -name '*.[ch]' 2>/dev/null | sort)
 lint:

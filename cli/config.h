@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netopts.h"
 #include "accel.h"
 #include "strvec.h"
 
@@ -35,7 +36,8 @@ struct config {
 	uint64_t memory; /* RunConfig.Memory in bytes, 0 when not given */
 	int cpus;	 /* RunConfig.CPUs, 1..QEMU_MAX_CPUS; 0 when not given */
 	bool has_accel;
-	enum accel_mode accel; /* RunConfig.Accel */
+	enum accel_mode accel;	/* RunConfig.Accel */
+	struct net_options net; /* RunConfig.Ports (TCP) and UDPPorts: net.ports only */
 };
 
 /* Zeroes c: an empty config (no file). */

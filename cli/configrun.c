@@ -1,7 +1,8 @@
 /* configrun.c: config.json's RunConfig (how the VM runs) and ManifestPassthrough (ops's
  * raw manifest settings, of which isle understands exec_protection, noaslr and cwd).
- * Networking is refused with a clear message until the kernel has it. */
+ * Ports and UDPPorts become host forwards (netopts.h). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,14 +44,42 @@ static void h_cpus(struct cfg_parse *x, const char *key, json_t *v)
 		x->c->cpus = (int)n;
 }
 
+/* Ports (TCP) and UDPPorts: numbers or strings "HOST" / "HOST:GUEST" (no ranges). */
 static void h_ports(struct cfg_parse *x, const char *key, json_t *v)
 {
+	bool udp = !strcmp(key, "UDPPorts") || !strcmp(key, "RunConfig.UDPPorts");
+	size_t i;
+	json_t *e;
+
 	if (!cfg_want(x, key, v, JSON_ARRAY))
 		return;
-	if (json_array_size(v))
-		cfg_error(x, key,
-			  "port forwarding is not supported yet (networking comes later); remove "
-			  "it or leave it empty");
+	json_array_foreach(v, i, e)
+	{
+		struct qemu_port p;
+		const char *why = NULL;
+		char num[32];
+		const char *s = num;
+
+		if (json_is_integer(e)) {
+			json_int_t n = json_integer_value(e);
+			snprintf(num, sizeof(num), "%lld", (long long)n);
+			if (n < 1 || n > 65535) {
+				cfg_error(x, key, "port %s: ports are 1 to 65535", num);
+				continue;
+			}
+		} else if (json_is_string(e)) {
+			s = json_string_value(e);
+		} else {
+			cfg_error(x, key, "expected port numbers or strings, got %s",
+				  cfg_type_name(e));
+			continue;
+		}
+		if (strchr(s, '/') || net_port_parse(s, udp, &p, &why) ||
+		    net_port_add(&x->c->net, &p, &why))
+			cfg_error(x, key, "invalid port '%s': %s", s,
+				  why ? why
+				      : "expected HOST or HOST:GUEST (the key gives the protocol)");
+	}
 }
 
 static void h_accel(struct cfg_parse *x, const char *key, json_t *v)

@@ -81,6 +81,43 @@ static void push_disk(const struct qemu_config *c, struct strvec *argv)
 	free(file);
 }
 
+static void push_net(const struct qemu_config *c, struct strvec *argv)
+{
+	struct strvec opt = {0};
+	size_t len = 1;
+
+	if (c->net == QEMU_NET_TAP) {
+		char *name = escape_commas(c->tap);
+		strvec_pushf(&opt, "tap,id=net0,ifname=%s,script=no,downscript=no", name);
+		free(name);
+	} else {
+		strvec_pushf(&opt, "user,id=net0,restrict=%s",
+			     c->net == QEMU_NET_ISOLATED ? "on" : "off");
+		for (size_t i = 0; i < c->nports; i++)
+			strvec_pushf(&opt, ",hostfwd=%s:127.0.0.1:%u-:%u",
+				     c->ports[i].udp ? "udp" : "tcp", c->ports[i].host,
+				     c->ports[i].guest);
+	}
+	for (size_t i = 0; i < opt.n; i++)
+		len += strlen(opt.v[i]);
+	char *s = util_xmalloc(len);
+	s[0] = '\0';
+	for (size_t i = 0; i < opt.n; i++)
+		strcat(s, opt.v[i]);
+	if (c->machine == QEMU_MACHINE_MICROVM && !c->disk) {
+		strvec_push(argv, "-global");
+		strvec_push(argv, "virtio-mmio.force-legacy=false");
+	}
+	strvec_push(argv, "-netdev");
+	strvec_push(argv, s);
+	strvec_push(argv, "-device");
+	strvec_push(argv, c->machine == QEMU_MACHINE_MICROVM
+				  ? "virtio-net-device,netdev=net0"
+				  : "virtio-net-pci,netdev=net0,disable-legacy=on,romfile=");
+	free(s);
+	strvec_free(&opt);
+}
+
 void qemu_build_argv(const struct qemu_config *c, struct strvec *argv)
 {
 	char mem[32];
@@ -112,6 +149,8 @@ void qemu_build_argv(const struct qemu_config *c, struct strvec *argv)
 	strvec_push(argv, c->append);
 	if (c->disk)
 		push_disk(c, argv);
+	if (c->net != QEMU_NET_NONE)
+		push_net(c, argv);
 	/* COM1: the program's stdin and stdout, QEMU's own stdin/stdout. signal=off: a ^C
 	 * byte is data for the program, not a signal to QEMU. */
 	strvec_push(argv, "-chardev");

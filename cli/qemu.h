@@ -18,6 +18,17 @@
 
 enum qemu_machine { QEMU_MACHINE_MICROVM, QEMU_MACHINE_Q35, QEMU_MACHINE_PC };
 
+/* The guest's network (--net): none (no NIC), user (QEMU user networking, the guest may
+ * reach the host's networks through it), isolated (user networking with restrict=on: only
+ * the forwarded ports reach the guest, the guest reaches nothing), tap (an existing host
+ * tap interface). Forwarded ports listen on 127.0.0.1 only. */
+enum qemu_net { QEMU_NET_NONE, QEMU_NET_USER, QEMU_NET_ISOLATED, QEMU_NET_TAP };
+
+struct qemu_port {
+	uint16_t host, guest; /* 1..65535 */
+	bool udp;	      /* else TCP */
+};
+
 struct qemu_config {
 	const char *qemu; /* binary: a path, or a name looked up in PATH */
 	enum qemu_machine machine;
@@ -29,6 +40,10 @@ struct qemu_config {
 	const char *disk;   /* a raw disk image attached as virtio-blk "root", or NULL */
 	bool snapshot;	    /* the disk with snapshot=on: guest writes never reach the file */
 	const char *append; /* kernel options, may be "" */
+	enum qemu_net net;
+	const char *tap;	       /* QEMU_NET_TAP: the host interface */
+	const struct qemu_port *ports; /* host forwards (user and isolated only) */
+	size_t nports;
 };
 
 /* Parses "microvm", "q35" or "pc". Returns 0 or -EINVAL. */
@@ -44,7 +59,8 @@ void qemu_memory_arg(uint64_t bytes, char *buf, size_t len);
 void qemu_prepare_stderr(int fd);
 
 /* Appends the full command line, argv[0] = c->qemu, to argv (normally empty). A disk is
- * a modern (non-legacy) virtio-blk device: virtio-mmio on microvm, PCI on q35 and pc. */
+ * a modern (non-legacy) virtio-blk device: virtio-mmio on microvm, PCI on q35 and pc; a
+ * network (c->net other than none) likewise a modern virtio-net device "net0". */
 void qemu_build_argv(const struct qemu_config *c, struct strvec *argv);
 
 #endif

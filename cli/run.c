@@ -227,6 +227,10 @@ static int run(const struct run_options *o, const struct config *c, enum run_tar
 		.disk = disk,
 		.snapshot = t == RUN_TARGET_PROGRAM,
 		.append = append,
+		.net = o->net.mode,
+		.tap = o->net.tap,
+		.ports = o->net.ports,
+		.nports = o->net.nports,
 	};
 	qemu_build_argv(&qc, &argv);
 	if (o->dry_run) {
@@ -307,6 +311,15 @@ int run_main(int argc, char **argv)
 			return ISLE_EXIT_USAGE;
 		}
 		runconfig_apply(&o, &c, t);
+	}
+	{
+		const char *why;
+		if (net_finish(&o.net, &why)) {
+			util_err("%s", why);
+			runopts_free(&o);
+			config_free(&c);
+			return ISLE_EXIT_USAGE;
+		}
 	}
 	status = run(&o, &c, t);
 	runopts_free(&o);

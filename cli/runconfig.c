@@ -21,6 +21,11 @@ void runconfig_apply(struct run_options *o, const struct config *c, enum run_tar
 		o->cpus = c->cpus;
 	if (c->has_accel && !o->accel_given)
 		o->accel = c->accel;
+	if (!o->ports_given) { /* -p replaces the config's ports */
+		const char *dup;
+		for (size_t i = 0; i < c->net.nports; i++)
+			net_port_add(&o->net, &c->net.ports[i], &dup); /* checked when parsed */
+	}
 	if (t != RUN_TARGET_PROGRAM) {
 		ignored(c, c->dirs.n, "Dirs", why);
 		ignored(c, c->files.n, "Files", why);

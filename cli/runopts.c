@@ -28,6 +28,8 @@ enum opt_id {
 	OPT_ARG,
 	OPT_BUNDLE,
 	OPT_SMP,
+	OPT_NET,
+	OPT_PORT,
 };
 
 struct opt {
@@ -38,14 +40,24 @@ struct opt {
 };
 
 static const struct opt opts[] = {
-	{"machine", 0, true, OPT_MACHINE},     {"accel", 0, true, OPT_ACCEL},
-	{"memory", 'm', true, OPT_MEMORY},     {"env", 'e', true, OPT_ENV},
-	{"trace", 0, false, OPT_TRACE},	       {"verbose", 'v', false, OPT_VERBOSE},
-	{"boot-time", 0, false, OPT_BOOTTIME}, {"kernel-arg", 'k', true, OPT_KERNEL_ARG},
-	{"kernel", 0, true, OPT_KERNEL},       {"qemu", 0, true, OPT_QEMU},
-	{"dry-run", 0, false, OPT_DRY_RUN},    {"help", 'h', false, OPT_HELP},
-	{"config", 'c', true, OPT_CONFIG},     {"arg", 'a', true, OPT_ARG},
-	{"bundle", 0, false, OPT_BUNDLE},      {"smp", 0, true, OPT_SMP},
+	{"machine", 0, true, OPT_MACHINE},
+	{"accel", 0, true, OPT_ACCEL},
+	{"memory", 'm', true, OPT_MEMORY},
+	{"env", 'e', true, OPT_ENV},
+	{"trace", 0, false, OPT_TRACE},
+	{"verbose", 'v', false, OPT_VERBOSE},
+	{"boot-time", 0, false, OPT_BOOTTIME},
+	{"kernel-arg", 'k', true, OPT_KERNEL_ARG},
+	{"kernel", 0, true, OPT_KERNEL},
+	{"qemu", 0, true, OPT_QEMU},
+	{"dry-run", 0, false, OPT_DRY_RUN},
+	{"help", 'h', false, OPT_HELP},
+	{"config", 'c', true, OPT_CONFIG},
+	{"arg", 'a', true, OPT_ARG},
+	{"bundle", 0, false, OPT_BUNDLE},
+	{"smp", 0, true, OPT_SMP},
+	{"net", 0, true, OPT_NET},
+	{"publish", 'p', true, OPT_PORT},
 };
 
 void runopts_init(struct run_options *o)
@@ -142,6 +154,9 @@ static int add_env(struct run_options *o, const char *v)
 
 static int apply(struct run_options *o, const struct opt *op, const char *v)
 {
+	struct qemu_port port;
+	const char *why;
+
 	switch (op->id) {
 	case OPT_MACHINE:
 		if (qemu_machine_parse(v, &o->machine))
@@ -193,6 +208,15 @@ static int apply(struct run_options *o, const struct opt *op, const char *v)
 		return 0;
 	case OPT_SMP:
 		return set_cpus(o, v);
+	case OPT_NET:
+		if (net_mode_parse(v, &o->net, &why))
+			return usage_error("invalid --net '%s': %s", v, why);
+		return 0;
+	case OPT_PORT:
+		if (net_port_parse(v, false, &port, &why) || net_port_add(&o->net, &port, &why))
+			return usage_error("invalid port '%s' for -p: %s", v, why);
+		o->ports_given = true;
+		return 0;
 	}
 	return 0;
 }
@@ -259,6 +283,12 @@ int runopts_parse(struct run_options *o, int argc, char **argv)
 	if (i >= argc)
 		return usage_error("no PROGRAM given: usage: isle run [OPTIONS] PROGRAM "
 				   "[ARGS...]");
+	{
+		const char *why;
+		struct net_options probe = o->net;
+		if (net_finish(&probe, &why))
+			return usage_error("%s", why);
+	}
 	o->program = argv[i];
 	o->args = argv + i + 1;
 	o->nargs = argc - i - 1;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "accel.h"
+#include "netopts.h"
 #include "qemu.h"
 #include "strvec.h"
 
@@ -35,6 +36,8 @@ struct run_options {
 	int nargs;
 	bool args_set;		/* the config's Args became args (runconfig.h), maybe none */
 	struct strvec all_args; /* owns args when -a was given */
+	struct net_options net; /* --net and -p (net_finish runs after the config is merged) */
+	bool ports_given;	/* -p was on the command line: the config's ports are ignored */
 };
 
 /* Parses a vCPU count: decimal digits only, 1..QEMU_MAX_CPUS. 0, -EINVAL or -ERANGE. */

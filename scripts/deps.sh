@@ -10,6 +10,7 @@ PACKAGES=(
 	qemu-system-x86                     # the VMs
 	python3 python3-pytest              # e2e test orchestration
 	libcmocka-dev                       # unit tests
+	clang libclang-rt-14-dev            # make fuzz: libFuzzer (libclang_rt.fuzzer)
 	strace                              # e2e: isle --trace is compared with strace
 	clang-format cppcheck shellcheck    # make lint
 	e2fsprogs                           # disk images: mke2fs -d, debugfs, e2fsck

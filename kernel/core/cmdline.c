@@ -27,6 +27,20 @@ static const struct flag_option flag_options[] = {
 	{"noaslr", &kopt.noaslr},
 };
 
+struct value_option {
+	const char *key; /* with the '=' */
+	char *field;
+	size_t size;
+};
+
+static const struct value_option value_options[] = {
+	{"selftest=", kopt.selftest, sizeof(kopt.selftest)},
+	{"ip=", kopt.ip, sizeof(kopt.ip)},
+	{"netmask=", kopt.netmask, sizeof(kopt.netmask)},
+	{"gw=", kopt.gw, sizeof(kopt.gw)},
+	{"dns=", kopt.dns, sizeof(kopt.dns)},
+};
+
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -42,8 +56,8 @@ static bool word_is(const char *w, size_t len, const char *name)
 static void set_value(char *field, size_t size, const char *key, const char *val, size_t len)
 {
 	if (len >= size) {
-		printk("isle: kernel option %s: value too long (max %zu), ignored\n", key,
-		       size - 1);
+		printk("isle: kernel option %.*s: value too long (max %zu), ignored\n",
+		       (int)strlen(key) - 1, key, size - 1);
 		return;
 	}
 	memcpy(field, val, len);
@@ -52,19 +66,19 @@ static void set_value(char *field, size_t size, const char *key, const char *val
 
 static void parse_word(const char *w, size_t len)
 {
-	static const char selftest_key[] = "selftest=";
-	size_t keylen = sizeof(selftest_key) - 1;
-
 	for (size_t i = 0; i < sizeof(flag_options) / sizeof(flag_options[0]); i++) {
 		if (word_is(w, len, flag_options[i].name)) {
 			*flag_options[i].field = true;
 			return;
 		}
 	}
-	if (len >= keylen && memcmp(w, selftest_key, keylen) == 0) {
-		set_value(kopt.selftest, sizeof(kopt.selftest), "selftest", w + keylen,
-			  len - keylen);
-		return;
+	for (size_t i = 0; i < sizeof(value_options) / sizeof(value_options[0]); i++) {
+		const struct value_option *o = &value_options[i];
+		size_t keylen = strlen(o->key);
+		if (len >= keylen && memcmp(w, o->key, keylen) == 0) {
+			set_value(o->field, o->size, o->key, w + keylen, len - keylen);
+			return;
+		}
 	}
 	printk("isle: unknown kernel option '%.*s' ignored\n", (int)len, w);
 }

@@ -29,6 +29,7 @@
 #include "mm/layout.h"
 #include "mm/memmap.h"
 #include "mm/pmm.h"
+#include "net/iface.h"
 #include "sched/sched.h"
 #include "sched/smp.h"
 
@@ -118,8 +119,11 @@ static void selftest(void)
 		panic("selftest: panic requested by the selftest=panic option");
 	else if (!strcmp(kopt.selftest, "blk"))
 		virtio_selftest_blk();
+	else if (!strcmp(kopt.selftest, "net"))
+		virtio_selftest_net();
 	else
-		printk("isle: unknown selftest '%s' ignored (fault, panic, blk)\n", kopt.selftest);
+		printk("isle: unknown selftest '%s' ignored (fault, panic, blk, net)\n",
+		       kopt.selftest);
 }
 
 /* The root file system: ext2 on the first disk when the program comes from an image
@@ -233,6 +237,8 @@ void kmain(uint64_t start_info_pa)
 	root_init();
 	fs_init();
 	phase("fs");
+	net_init();
+	phase("net");
 	selftest();
 	start_program();
 }

@@ -44,6 +44,17 @@
 #define SYS_recvfrom 45
 #define SYS_bind 49
 #define SYS_listen 50
+#define SYS_sendmsg 46
+#define SYS_recvmsg 47
+#define SYS_shutdown 48
+#define SYS_getsockname 51
+#define SYS_getpeername 52
+#define SYS_socketpair 53
+#define SYS_setsockopt 54
+#define SYS_getsockopt 55
+#define SYS_accept4 288
+#define SYS_recvmmsg 299
+#define SYS_sendmmsg 307
 #define SYS_clone 56
 #define SYS_fork 57
 #define SYS_vfork 58

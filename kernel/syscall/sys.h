@@ -38,6 +38,25 @@ long sys_pipe(const struct syscall_args *a);
 long sys_pipe2(const struct syscall_args *a);
 long sys_eventfd(const struct syscall_args *a);
 long sys_eventfd2(const struct syscall_args *a);
+/* sys_socket.c: sockets (net/socket.h). */
+long sys_socket(const struct syscall_args *a);
+long sys_socketpair(const struct syscall_args *a);
+long sys_bind(const struct syscall_args *a);
+long sys_connect(const struct syscall_args *a);
+long sys_listen(const struct syscall_args *a);
+long sys_accept(const struct syscall_args *a);
+long sys_accept4(const struct syscall_args *a);
+long sys_getsockname(const struct syscall_args *a);
+long sys_getpeername(const struct syscall_args *a);
+long sys_shutdown(const struct syscall_args *a);
+long sys_setsockopt(const struct syscall_args *a);
+long sys_getsockopt(const struct syscall_args *a);
+long sys_sendto(const struct syscall_args *a);
+long sys_recvfrom(const struct syscall_args *a);
+long sys_sendmsg(const struct syscall_args *a);
+long sys_recvmsg(const struct syscall_args *a);
+long sys_sendmmsg(const struct syscall_args *a);
+long sys_recvmmsg(const struct syscall_args *a);
 
 /* sys_poll.c, sys_epoll.c: waiting for events on files (fs/poll.h, fs/epoll.h). */
 long sys_poll(const struct syscall_args *a);

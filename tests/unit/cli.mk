@@ -8,9 +8,9 @@ test_cli_size_SRCS := tests/unit/test_cli_size.c cli/size.c
 test_cli_elfcheck_SRCS := tests/unit/test_cli_elfcheck.c cli/elfcheck.c cli/program.c $(CLI_TEST_BASE)
 test_cli_bundle_SRCS := tests/unit/test_cli_bundle.c cli/bundle.c $(CLI_TEST_BASE)
 test_cli_qemu_SRCS := tests/unit/test_cli_qemu.c cli/qemu.c $(CLI_TEST_BASE)
-test_cli_runopts_SRCS := tests/unit/test_cli_runopts.c cli/runopts.c cli/size.c cli/accel.c \
+test_cli_runopts_SRCS := tests/unit/test_cli_runopts.c cli/runopts.c cli/netopts.c cli/size.c cli/accel.c \
                          cli/qemu.c cli/env.c $(CLI_TEST_BASE)
-test_cli_smp_SRCS := tests/unit/test_cli_smp.c cli/runopts.c cli/runconfig.c cli/size.c \
+test_cli_smp_SRCS := tests/unit/test_cli_smp.c cli/runopts.c cli/runconfig.c cli/netopts.c cli/size.c \
                      cli/accel.c cli/qemu.c cli/env.c $(CLI_TEST_BASE)
 test_cli_accel_SRCS := tests/unit/test_cli_accel.c cli/accel.c $(CLI_TEST_BASE)
 test_cli_sha256_SRCS := tests/unit/test_cli_sha256.c cli/sha256.c
@@ -18,7 +18,7 @@ test_cli_cache_SRCS := tests/unit/test_cli_cache.c cli/cache.c cli/sha256.c cli/
                       $(CLI_TEST_BASE)
 test_cli_klog_SRCS := tests/unit/test_cli_klog.c cli/klog.c
 test_cli_vm_SRCS := tests/unit/test_cli_vm.c cli/vm.c cli/klog.c $(CLI_TEST_BASE)
-test_cli_config_SRCS := tests/unit/test_cli_config.c cli/config.c cli/configrun.c cli/imgpath.c \
+test_cli_config_SRCS := tests/unit/test_cli_config.c cli/config.c cli/configrun.c cli/netopts.c cli/imgpath.c \
                         cli/size.c cli/accel.c $(CLI_TEST_BASE)
 test_cli_build_SRCS := tests/unit/test_cli_build.c cli/buildopts.c cli/env.c cli/manifest.c \
                        $(CLI_TEST_BASE)
@@ -27,3 +27,7 @@ test_cli_build_SRCS := tests/unit/test_cli_build.c cli/buildopts.c cli/env.c cli
 # expands it when the recipe runs: a target-specific append puts -ljansson at the end of
 # that test's link line without touching its prerequisites.
 $(BUILD)/unit/test_cli_config: test_cli_config_SRCS += -ljansson
+
+UNIT_TESTS += test_cli_net
+test_cli_net_SRCS := tests/unit/test_cli_net.c cli/netopts.c cli/runopts.c cli/size.c cli/accel.c \
+                     cli/qemu.c cli/env.c $(CLI_TEST_BASE)

@@ -175,13 +175,36 @@ static void test_run_config_values(void **state)
 	refused("{\"RunConfig\": {\"CPUs\": -2}}", "RunConfig.CPUs: -2 CPUs: expected 1 to 64");
 	refused("{\"RunConfig\": {\"CPUs\": 65}}", "RunConfig.CPUs: 65 CPUs: expected 1 to 64");
 	refused("{\"RunConfig\": {\"CPUs\": 2.5}}", "RunConfig.CPUs: expected an integer");
-	refused("{\"RunConfig\": {\"Ports\": [\"8080\"]}}",
-		"RunConfig.Ports: port forwarding is not supported yet");
-	refused("{\"RunConfig\": {\"UDPPorts\": [53]}}",
-		"RunConfig.UDPPorts: port forwarding is not supported yet");
+	refused("{\"RunConfig\": {\"Ports\": [\"0\"]}}", "RunConfig.Ports: invalid port '0'");
+	refused("{\"RunConfig\": {\"Ports\": [70000]}}", "RunConfig.Ports: port 70000");
+	refused("{\"RunConfig\": {\"Ports\": [\"8080-8081\"]}}", "RunConfig.Ports: invalid port");
+	refused("{\"RunConfig\": {\"Ports\": [\"80/udp\"]}}", "RunConfig.Ports: invalid port");
+	refused("{\"RunConfig\": {\"Ports\": [8080, \"8080:80\"]}}",
+		"RunConfig.Ports: invalid port '8080:80': TCP host port forwarded twice");
+	refused("{\"RunConfig\": {\"UDPPorts\": [true]}}", "RunConfig.UDPPorts: expected port");
 	refused("{\"RunConfig\": {\"Accel\": \"xen\"}}", "RunConfig.Accel: invalid accelerator");
 	refused("{\"RunConfig\": {\"Memory\": \"1M\"}}", "RunConfig.Memory: '1M' is too small");
 	refused("{\"RunConfig\": {\"Memory\": \"lots\"}}", "RunConfig.Memory: invalid memory size");
+}
+
+static void test_ports(void **state)
+{
+	struct config c;
+
+	assert_int_equal(parse("{\"RunConfig\": {\"Ports\": [8080, \"9000:90\"],"
+			       " \"UDPPorts\": [\"8080\", 53]}}",
+			       &c),
+			 0);
+	assert_int_equal(c.net.nports, 4);
+	assert_int_equal(c.net.ports[0].host, 8080);
+	assert_int_equal(c.net.ports[0].guest, 8080);
+	assert_false(c.net.ports[0].udp);
+	assert_int_equal(c.net.ports[1].host, 9000);
+	assert_int_equal(c.net.ports[1].guest, 90);
+	assert_true(c.net.ports[2].udp);
+	assert_int_equal(c.net.ports[3].host, 53);
+	assert_true(c.net.ports[3].udp);
+	config_free(&c);
 }
 
 static void test_sizes(void **state)
@@ -401,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_empty_args_is_given),
 		cmocka_unit_test(test_wrong_types),
 		cmocka_unit_test(test_run_config_values),
+		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_run_config_cpus),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_unknown_keys),

@@ -108,6 +108,19 @@ static void test_selftest_too_long(void **state)
 	assert_non_null(strstr(logbuf, "too long"));
 }
 
+static void test_net_options(void **state)
+{
+	parse("ip=10.0.2.20 netmask=255.255.255.0 gw=10.0.2.2 dns=10.0.2.3,10.0.2.4 verbose");
+	assert_string_equal(kopt.ip, "10.0.2.20");
+	assert_string_equal(kopt.netmask, "255.255.255.0");
+	assert_string_equal(kopt.gw, "10.0.2.2");
+	assert_string_equal(kopt.dns, "10.0.2.3,10.0.2.4");
+	assert_flags(true, false, false, false);
+	parse("ip=255.255.255.2550");
+	assert_string_equal(kopt.ip, "");
+	assert_non_null(strstr(logbuf, "ip: value too long"));
+}
+
 static void test_unknown(void **state)
 {
 	parse("foo verbose bar=1");
@@ -140,7 +153,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_empty),	 cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_selftest), cmocka_unit_test(test_selftest_too_long),
-		cmocka_unit_test(test_unknown),
+		cmocka_unit_test(test_unknown),	 cmocka_unit_test(test_net_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

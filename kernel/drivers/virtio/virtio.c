@@ -31,6 +31,9 @@ void virtio_attach(struct virtio_dev *d)
 	case VIRTIO_ID_BLK:
 		r = virtio_blk_attach(d);
 		break;
+	case VIRTIO_ID_NET:
+		r = virtio_net_attach(d);
+		break;
 	default:
 		pr_info("isle: virtio: %s: device type %u, no driver\n", d->where, d->device_id);
 		return;

@@ -109,8 +109,11 @@ void virtio_mmio_probe(void);
 
 /* Device drivers. */
 int virtio_blk_attach(struct virtio_dev *d);
+int virtio_net_attach(struct virtio_dev *d); /* net.c */
 
 /* selftest=blk (selftest.c): read, write and check the last sectors of disk 0. */
 void virtio_selftest_blk(void);
+/* selftest=net (net_selftest.c): ARP for 10.0.2.2 through the driver; exits the VM. */
+void virtio_selftest_net(void);
 
 #endif

@@ -1,0 +1,100 @@
+/* netdev.c: the device registry and the receive entry point (contract in netdev.h):
+ * Ethernet demultiplexing by ethertype into ARP and IPv4. */
+#include "net/netdev.h"
+
+#include "core/errno.h"
+#include "core/printk.h"
+#include "lib/string.h"
+#include "net/stack.h"
+
+#define NETDEV_MAX 8
+
+static struct netdev *devs[NETDEV_MAX];
+static int ndevs;
+struct net_stats net_stats;
+const uint8_t eth_broadcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+void netdev_register(struct netdev *nd)
+{
+	if (ndevs == NETDEV_MAX) {
+		printk("isle: net: too many devices, %s ignored\n", nd->name);
+		return;
+	}
+	devs[ndevs++] = nd;
+	nd->index = ndevs;
+}
+
+struct netdev *netdev_get(int index)
+{
+	if (index < 1 || index > ndevs)
+		return NULL;
+	return devs[index - 1];
+}
+
+struct netdev *netdev_by_name(const char *name)
+{
+	for (int i = 0; i < ndevs; i++)
+		if (!strcmp(devs[i]->name, name))
+			return devs[i];
+	return NULL;
+}
+
+int netdev_count(void)
+{
+	return ndevs;
+}
+
+void netdev_rx(struct netdev *nd, struct pkt *p)
+{
+	p->dev = nd;
+	p->next = NULL;
+	nd->rx_packets++;
+	nd->rx_bytes += p->len;
+	const uint8_t *eh = p->data;
+	if (p->len < ETH_HLEN) {
+		net_stats.eth_bad++;
+		goto drop;
+	}
+	/* Unicast to us, broadcast, or anything on loopback; no multicast groups yet. */
+	if (!(nd->features & NETDEV_F_LOOPBACK) && memcmp(eh, nd->mac, 6) &&
+	    memcmp(eh, eth_broadcast, 6)) {
+		net_stats.eth_other++;
+		goto drop;
+	}
+	uint16_t type = get16(eh + 12);
+	pkt_pull(p, ETH_HLEN);
+	if (type == ETH_P_IP) {
+		ip_input(nd, p);
+		return;
+	}
+	if (type == ETH_P_ARP && !(nd->features & NETDEV_F_LOOPBACK)) {
+		arp_input(nd, p);
+		return;
+	}
+	net_stats.eth_other++;
+drop:
+	nd->rx_dropped++;
+	pkt_free(p);
+}
+
+int eth_output(struct netdev *nd, struct pkt *p, const uint8_t dst[6], uint16_t type)
+{
+	uint8_t *eh = pkt_push(p, ETH_HLEN);
+	if (!eh) {
+		nd->tx_dropped++;
+		pkt_free(p);
+		return -ENOBUFS;
+	}
+	memcpy(eh, dst, 6);
+	memcpy(eh + 6, nd->mac, 6);
+	put16(eh + 12, type);
+	uint32_t len = p->len;
+	int r = nd->ops->xmit(nd, p);
+	if (r < 0) {
+		nd->tx_dropped++;
+		return r;
+	}
+	nd->tx_packets++;
+	nd->tx_bytes += len;
+	return 0;
+}
