@@ -129,21 +129,27 @@ long sys_listen(const struct syscall_args *a)
 	return s->ops->listen ? s->ops->listen(s, (int)a->arg[1]) : -EOPNOTSUPP;
 }
 
-long sys_accept4(const struct syscall_args *a)
+static long accept_flags(const struct syscall_args *a, int flags)
 {
 	struct sock *s;
 	long r = get_sock((int)a->arg[0], &s);
 
 	if (r < 0)
 		return r;
-	if ((int)a->arg[3] & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
 	return -EOPNOTSUPP; /* no connection-oriented protocol yet */
 }
 
+long sys_accept4(const struct syscall_args *a)
+{
+	return accept_flags(a, (int)a->arg[3]);
+}
+
+/* accept(2) has three arguments: the fourth register is whatever the program left. */
 long sys_accept(const struct syscall_args *a)
 {
-	return sys_accept4(a);
+	return accept_flags(a, 0);
 }
 
 static long getname(const struct syscall_args *a, bool peer)
