@@ -12,6 +12,7 @@
 #include "fs/procfs_gen.h"
 #include "lib/string.h"
 #include "mm/heap.h"
+#include "net/procnet.h"
 #include "sched/task.h"
 #include "syscall/sys.h"
 
@@ -141,6 +142,7 @@ enum {
 	N_SYS_KERNEL,
 	N_SYS_KERNEL_RANDOM,
 	N_SYS_VM,
+	N_NET,
 	N_PID,
 	N_PID_TASK,
 	N_TASK, /* entries after these are never parents: they need no names */
@@ -164,6 +166,7 @@ static const struct genfs_node nodes[] = {
 	[N_SYS_KERNEL] = {"kernel", N_SYS, DIR},
 	[N_SYS_KERNEL_RANDOM] = {"random", N_SYS_KERNEL, DIR},
 	[N_SYS_VM] = {"vm", N_SYS, DIR},
+	[N_NET] = {"net", N_ROOT, DIR},
 	[N_PID] = {"1", N_ROOT, DIR},
 	[N_PID_TASK] = {"task", N_PID, DIR, .dyn = &task_dir},
 	[N_TASK] = {NULL, N_PID_TASK, DIR}, /* the template of every /proc/1/task/<tid> */
@@ -176,6 +179,9 @@ static const struct genfs_node nodes[] = {
 	{"boot_id", N_SYS_KERNEL_RANDOM, REG, procfs_show_boot_id},
 	{"uuid", N_SYS_KERNEL_RANDOM, REG, procfs_show_uuid},
 	{"overcommit_memory", N_SYS_VM, REG, procfs_show_overcommit},
+	/* /proc/net */
+	{"dev", N_NET, REG, procnet_show_dev},
+	{"route", N_NET, REG, procnet_show_route},
 	/* /proc/1 */
 	{"cmdline", N_PID, REG, show_cmdline},
 	{"comm", N_PID, REG, show_comm},

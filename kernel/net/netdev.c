@@ -20,8 +20,16 @@ void netdev_register(struct netdev *nd)
 		printk("isle: net: too many devices, %s ignored\n", nd->name);
 		return;
 	}
-	devs[ndevs++] = nd;
-	nd->index = ndevs;
+	/* lo is index 1 as on Linux, whenever it registers (after the NICs at boot). */
+	int at = ndevs;
+	if (nd->features & NETDEV_F_LOOPBACK) {
+		memmove(&devs[1], &devs[0], sizeof(devs[0]) * (size_t)ndevs);
+		at = 0;
+	}
+	devs[at] = nd;
+	ndevs++;
+	for (int i = 0; i < ndevs; i++)
+		devs[i]->index = i + 1;
 }
 
 struct netdev *netdev_get(int index)

@@ -1,6 +1,7 @@
 /* netinit.c: net_init, the stack's boot step (contract in iface.h): lo, then eth0 by
  * static options (ip=, netmask=, gw=, dns=) or DHCP with a bounded wait, then the DNS
- * servers into /etc/resolv.conf when the image left it empty. */
+ * servers into /etc/resolv.conf and the localhost names into /etc/hosts when the image
+ * left them empty. */
 #include "core/cmdline.h"
 #include "core/errno.h"
 #include "core/printk.h"
@@ -138,9 +139,31 @@ static void write_resolv_conf(void)
 	vfs_file_put(f);
 }
 
+/* Writes /etc/hosts with the localhost names when it is missing or empty, so
+ * getaddrinfo("localhost") works in a bundle. Quietly does nothing on a read-only root. */
+static void write_hosts(void)
+{
+	static const char hosts[] = "127.0.0.1\tlocalhost\n"
+				    "::1\tlocalhost ip6-localhost ip6-loopback\n";
+	struct file *f;
+	char old[1];
+	if (vfs_open(NULL, "/etc/hosts", O_RDONLY, 0, &f) == 0) {
+		long n = vfs_read(f, old, 1, 0);
+		vfs_file_put(f);
+		if (n > 0)
+			return;
+	}
+	ensure_etc();
+	if (vfs_open(NULL, "/etc/hosts", O_WRONLY | O_CREAT | O_TRUNC, 0644, &f) < 0)
+		return;
+	vfs_write(f, hosts, sizeof(hosts) - 1, 0, NULL);
+	vfs_file_put(f);
+}
+
 void net_init(void)
 {
 	iface_loopback_init();
+	write_hosts();
 	if (kopt.dns[0])
 		parse_dns_option();
 	struct netdev *eth = netdev_by_name("eth0");

@@ -10,6 +10,8 @@
 #include "fs/poll.h"
 #include "lib/string.h"
 #include "mm/heap.h"
+#include "net/ifioctl.h"
+#include "net/netlink.h"
 #include "sched/task.h"
 
 static const struct file_ops sock_fops;
@@ -59,6 +61,8 @@ static long sock_ioctl(struct file *f, unsigned req, uint64_t arg)
 {
 	struct sock *s = f->priv;
 
+	if (ifioctl_handles(req))
+		return ifioctl(req, arg);
 	return s->ops->ioctl ? s->ops->ioctl(s, req, arg) : -ENOTTY;
 }
 
@@ -89,7 +93,7 @@ static void log_once(bool *done, const char *what)
 
 int sock_create(int family, int type, int protocol, struct file **out)
 {
-	static bool said_tcp, said_unix, said_netlink, said_other;
+	static bool said_other;
 	int base = type & SOCK_TYPE_MASK;
 	struct sock *s;
 	int r;
@@ -102,21 +106,17 @@ int sock_create(int family, int type, int protocol, struct file **out)
 	case AF_INET:
 		if (base == SOCK_DGRAM && (protocol == 0 || protocol == 17))
 			break;
-		if (base == SOCK_STREAM && (protocol == 0 || protocol == 6)) {
-			log_once(&said_tcp, "TCP");
-			return -EPROTONOSUPPORT;
-		}
+		if (base == SOCK_STREAM && (protocol == 0 || protocol == 6))
+			break;
 		if (base == SOCK_DGRAM || base == SOCK_STREAM)
 			return -EPROTONOSUPPORT;
 		if (base == SOCK_RAW)
 			return -EPERM; /* raw sockets need CAP_NET_RAW */
 		return -ESOCKTNOSUPPORT;
 	case AF_UNIX:
-		log_once(&said_unix, "AF_UNIX");
-		return -EAFNOSUPPORT;
+		return unix_sock_create(type, protocol, out);
 	case AF_NETLINK:
-		log_once(&said_netlink, "AF_NETLINK");
-		return -EAFNOSUPPORT;
+		break;
 	case AF_INET6:
 		return -EAFNOSUPPORT;
 	default:
@@ -132,7 +132,12 @@ int sock_create(int family, int type, int protocol, struct file **out)
 	s->rcvbuf = SOCK_RMEM_DEFAULT;
 	s->sndbuf = SOCK_RMEM_DEFAULT;
 	waitq_init(&s->wq);
-	r = inet_dgram_create(s);
+	if (family == AF_NETLINK)
+		r = netlink_create(s, protocol);
+	else if (base == SOCK_STREAM)
+		r = inet_stream_create(s);
+	else
+		r = inet_dgram_create(s);
 	if (r < 0) {
 		kfree(s);
 		return r;
@@ -147,6 +152,16 @@ int sock_create(int family, int type, int protocol, struct file **out)
 	}
 	s->file = *out;
 	return 0;
+}
+
+int sock_file_new(struct sock *s, int flags, struct file **out)
+{
+	int r = anon_file_new(ANON_MODE | 0140000u, &sock_fops, s,
+			      O_RDWR | ((unsigned)flags & SOCK_NONBLOCK), out);
+
+	if (r == 0)
+		s->file = *out;
+	return r;
 }
 
 int sock_take_error(struct sock *s)

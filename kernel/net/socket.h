@@ -86,6 +86,11 @@ struct kmsg {
 	uint8_t name[SOCK_ADDR_MAX];
 	uint32_t namelen;
 	unsigned flags_out; /* MSG_TRUNC, ... for recvmsg's msg_flags */
+	/* Ancillary data (struct cmsghdr records, kernel copy). send: controllen bytes given;
+	 * receive: controllen bytes of room, the protocol sets control_used (MSG_CTRUNC in
+	 * flags_out when something did not fit). */
+	void *control;
+	uint32_t controllen, control_used;
 };
 
 struct sock;
@@ -136,6 +141,9 @@ struct sock {
 /* socket(2): a new socket file. type may carry SOCK_NONBLOCK (SOCK_CLOEXEC is the
  * caller's). -EAFNOSUPPORT, -EPROTONOSUPPORT, -ESOCKTNOSUPPORT, -EINVAL, -ENOMEM. */
 int sock_create(int family, int type, int protocol, struct file **out);
+/* Wrap an allocated sock in a new socket file (flags: SOCK_NONBLOCK); sets s->file. On
+ * failure s is still the caller's. Used by accept and socketpair. */
+int sock_file_new(struct sock *s, int flags, struct file **out);
 /* The sock of a file, NULL when it is not a socket (-ENOTSOCK for the caller). */
 struct sock *sock_of(struct file *f);
 
@@ -152,7 +160,13 @@ void sock_set_error(struct sock *s, int err);
 int sock_wait(struct sock *s, bool (*ready)(struct sock *s), bool nonblock, uint64_t timeout_ns,
 	      unsigned events);
 
+/* AF_UNIX (unix.c): socket(2) and socketpair(2) for every type. */
+int unix_sock_create(int type, int protocol, struct file **out);
+int unix_socketpair(int type, int protocol, struct file **a, struct file **b);
+
 /* AF_INET SOCK_DGRAM (inet_dgram.c). */
 int inet_dgram_create(struct sock *s);
+/* AF_INET SOCK_STREAM (inet_stream.c, TCP). */
+int inet_stream_create(struct sock *s);
 
 #endif

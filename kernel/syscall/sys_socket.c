@@ -12,6 +12,7 @@
 #define SOCK_COPY_MAX 65536u
 #define UIO_MAXIOV 1024
 #define MMSG_MAX 1024
+#define CONTROL_MAX 20480 /* Linux's optmem_max: larger control data is ENOBUFS */
 
 struct uiovec {
 	uint64_t base, len;
@@ -56,9 +57,36 @@ long sys_socketpair(const struct syscall_args *a)
 {
 	int family = (int)a->arg[0];
 
+	int type = (int)a->arg[1], fds[2];
+	struct file *f0, *f1;
+	long r;
+
 	if (family == AF_INET)
 		return -EOPNOTSUPP;
-	return -EAFNOSUPPORT; /* AF_UNIX comes later */
+	if (family != AF_UNIX)
+		return -EAFNOSUPPORT;
+	if (!user_range_ok(a->arg[3], sizeof(fds)))
+		return -EFAULT;
+	r = unix_socketpair(type, (int)a->arg[2], &f0, &f1);
+	if (r < 0)
+		return r;
+	bool cloexec = (type & SOCK_CLOEXEC) != 0;
+	fds[0] = fd_install(f0, 0, cloexec);
+	if (fds[0] < 0) {
+		vfs_file_put(f1);
+		return fds[0];
+	}
+	fds[1] = fd_install(f1, 0, cloexec);
+	if (fds[1] < 0) {
+		fd_close(fds[0]);
+		return fds[1];
+	}
+	if (copy_to_user(uptr(a->arg[3]), fds, sizeof(fds)) < 0) {
+		fd_close(fds[0]);
+		fd_close(fds[1]);
+		return -EFAULT;
+	}
+	return 0;
 }
 
 static long addr_in(uint64_t uaddr, uint64_t ulen, uint8_t *buf, uint32_t *len)
@@ -138,7 +166,31 @@ static long accept_flags(const struct syscall_args *a, int flags)
 		return r;
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
-	return -EOPNOTSUPP; /* no connection-oriented protocol yet */
+	if (!s->ops->accept)
+		return -EOPNOTSUPP;
+	struct sock *ns;
+	struct file *f;
+	r = s->ops->accept(s, &ns);
+	if (r < 0)
+		return r;
+	r = sock_file_new(ns, flags, &f);
+	if (r < 0) {
+		if (ns->ops->release)
+			ns->ops->release(ns);
+		kfree(ns);
+		return r;
+	}
+	/* The peer address; a fault here still leaves the connection accepted, as Linux. */
+	uint8_t addr[SOCK_ADDR_MAX];
+	uint32_t len = 0;
+	if (a->arg[1] && ns->ops->getname && ns->ops->getname(ns, addr, &len, true) == 0) {
+		r = addr_out(addr, len, a->arg[1], a->arg[2]);
+		if (r < 0) {
+			vfs_file_put(f);
+			return r;
+		}
+	}
+	return fd_install(f, 0, (flags & SOCK_CLOEXEC) != 0);
 }
 
 long sys_accept4(const struct syscall_args *a)
@@ -276,12 +328,27 @@ static long do_sendmsg(struct sock *s, const struct umsghdr *h, unsigned flags)
 			return r;
 		m.namelen = nl;
 	}
+	if (h->controllen) {
+		if (h->controllen > CONTROL_MAX)
+			return -ENOBUFS;
+		m.control = kmalloc(h->controllen);
+		if (!m.control)
+			return -ENOMEM;
+		m.controllen = (uint32_t)h->controllen;
+		if (copy_from_user(m.control, uptr(h->control), h->controllen) < 0) {
+			kfree(m.control);
+			return -EFAULT;
+		}
+	}
 	r = iov_get(h, &v, &total);
-	if (r < 0)
+	if (r < 0) {
+		kfree(m.control);
 		return r;
+	}
 	size_t cap = total < SOCK_COPY_MAX ? total : SOCK_COPY_MAX;
 	m.buf = kmalloc(cap ? cap : 1);
 	if (!m.buf) {
+		kfree(m.control);
 		kfree(v);
 		return -ENOMEM;
 	}
@@ -298,6 +365,7 @@ static long do_sendmsg(struct sock *s, const struct umsghdr *h, unsigned flags)
 		m.len = cap;
 	r = s->ops->sendmsg(s, &m, flags);
 out:
+	kfree(m.control);
 	kfree(m.buf);
 	kfree(v);
 	return r;
@@ -320,8 +388,14 @@ static long do_recvmsg(struct sock *s, struct umsghdr *h, unsigned flags)
 		return r;
 	m.len = total < SOCK_COPY_MAX ? total : SOCK_COPY_MAX;
 	m.buf = kmalloc(m.len ? m.len : 1);
-	if (!m.buf) {
+	if (h->control && h->controllen) {
+		m.controllen = h->controllen < CONTROL_MAX ? (uint32_t)h->controllen : CONTROL_MAX;
+		m.control = kzalloc(m.controllen);
+	}
+	if (!m.buf || (m.controllen && !m.control)) {
+		kfree(m.buf);
 		kfree(v);
+		kfree(m.control);
 		return -ENOMEM;
 	}
 	r = s->ops->recvmsg(s, &m, flags);
@@ -344,9 +418,14 @@ static long do_recvmsg(struct sock *s, struct umsghdr *h, unsigned flags)
 		}
 		h->namelen = (int32_t)m.namelen;
 	}
-	h->controllen = 0;
+	if (m.control_used && copy_to_user(uptr(h->control), m.control, m.control_used) < 0) {
+		r = -EFAULT;
+		goto out;
+	}
+	h->controllen = m.control_used;
 	h->flags = (int32_t)m.flags_out;
 out:
+	kfree(m.control);
 	kfree(m.buf);
 	kfree(v);
 	return r;

@@ -2,8 +2,8 @@
 # and `make fuzz`: a libFuzzer harness over netdev_rx (clang, bounded time).
 UNIT_TESTS += test_net
 NET_CORE_SRCS := kernel/net/pkt.c kernel/net/netdev.c kernel/net/arp.c kernel/net/ipv4.c \
-	kernel/net/icmp.c kernel/net/iface.c kernel/net/dhcp.c kernel/net/tcp_stub.c \
-	tests/unit/net_fakes.c
+	kernel/net/icmp.c kernel/net/iface.c kernel/net/dhcp.c kernel/net/tcp.c kernel/net/tcp_out.c \
+	tests/unit/net_fakes.c tests/unit/net_tcp_fakes.c
 test_net_SRCS := tests/unit/test_net.c $(NET_CORE_SRCS)
 $(BUILD)/unit/test_net: kernel/net/stack.h kernel/net/ipv4.h kernel/net/netdev.h \
 	kernel/net/pkt.h kernel/net/iface.h tests/unit/net_fakes.h

@@ -1,7 +1,7 @@
 /* procfs_fakes.c: host stand-ins for what /proc reads from the rest of the kernel
  * (test_procfs_vfs.c): an address space of four VMAs, a resident count, the host's own
  * CPUID, two CPUs, the clocks, the program's path and umask, randomness, and one
- * thread. */
+ * thread; /proc/net is empty. */
 #include <cpuid.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,6 +9,7 @@
 
 #include "arch/x86_64/arch.h"
 #include "mm/vm.h"
+#include "net/procnet.h"
 
 const char *proc_exe_path = "/bin/prog";
 uint32_t sys_fs_umask = 022;
@@ -96,3 +97,8 @@ struct task *task_next(struct task *t)
 {
 	return NULL;
 }
+
+/* /proc/net (kernel/net/procnet.c): empty tables. */
+void procnet_show_dev(struct genfs_out *o) {}
+
+void procnet_show_route(struct genfs_out *o) {}

@@ -368,12 +368,17 @@ static void test_tcp_rst(void **state)
 	put32(t + 4, 1000);
 	t[12] = 0x50;
 	t[13] = 0x02; /* SYN */
+	put16(t + 16, (uint16_t)~inet_fold(
+			      inet_sum(t, 20, inet_pseudo_sum(PEER_IP, OUR_IP, IPPROTO_TCP, 20))));
 	rx(f, ip_frame(f, IPPROTO_TCP, PEER_IP, OUR_IP, t, 20, 6, 0));
 	assert_int_equal(fake_nsent, 1);
 	const uint8_t *r = fake_sent[0]->data + 34;
 	assert_int_equal(r[13], 0x14);
 	assert_int_equal(get32(r + 8), 1001);
 	t[13] = 0x04; /* a RST is never answered */
+	put16(t + 16, 0);
+	put16(t + 16, (uint16_t)~inet_fold(
+			      inet_sum(t, 20, inet_pseudo_sum(PEER_IP, OUR_IP, IPPROTO_TCP, 20))));
 	rx(f, ip_frame(f, IPPROTO_TCP, PEER_IP, OUR_IP, t, 20, 6, 0));
 	assert_int_equal(fake_nsent, 1);
 }

@@ -1,0 +1,3 @@
+module example.com/go-static-server
+
+go 1.19

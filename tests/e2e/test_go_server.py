@@ -1,0 +1,92 @@
+"""The seed program: examples/go-static-server (a Go http.FileServer on :8080 serving
+./static) built with CGO_ENABLED=0, run with `isle run --net isolated -p HOST:8080 -c
+config.json` (config.json copies static/ into the image), and fetched from the host over
+the TCP forward on 127.0.0.1 with urllib; the bytes must be static/index.html's. The VM
+is stopped by PID (its process group) at the end."""
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import REPO, isle_command, require_isle
+from golang import _go, go_out
+
+EXAMPLE = REPO / "examples" / "go-static-server"
+ATTEMPTS = 240  # bounded retries while the VM boots (TCG on a loaded host)
+
+
+def server_binary():
+    """examples/go-static-server built static into build/go/<version>/bin/go-static-server."""
+    src = EXAMPLE / "main.go"
+    out = go_out() / "bin" / "go-static-server"
+    if out.exists() and out.stat().st_mtime >= src.stat().st_mtime:
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _go(["build", "-trimpath", "-o", str(out), "."], cwd=EXAMPLE)
+    return out
+
+
+def free_tcp_port():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def fetch(url, proc):
+    """GET url, retrying while the guest boots; fails if the VM exits first."""
+    last = None
+    for _ in range(ATTEMPTS):
+        if proc.poll() is not None:
+            break
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                return r.status, r.read()
+        except (urllib.error.URLError, ConnectionError, socket.timeout, OSError) as e:
+            last = e
+            time.sleep(0.5)
+    out, err = b"", b""
+    if proc.poll() is not None:
+        out, err = proc.communicate(timeout=30)
+    pytest.fail(f"no answer from {url}: {last!r}\nstdout: {out!r}\nstderr: {err!r}")
+
+
+def test_go_static_server():
+    require_isle()
+    if not (REPO / "kernel" / "net" / "tcp.c").exists():
+        pytest.skip("needs TCP (kernel/net/tcp.c)")
+    binary = server_binary()
+    port = free_tcp_port()
+    cmd = isle_command(binary, machine="microvm", accel="tcg", mem="256M",
+                       extra=["--net", "isolated", "-p", f"{port}:8080",
+                              "-c", str(EXAMPLE / "config.json")])
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        status, body = fetch(f"http://127.0.0.1:{port}/", proc)
+        assert status == 200
+        assert body == (EXAMPLE / "static" / "index.html").read_bytes()
+        status, body = fetch(f"http://127.0.0.1:{port}/index.html", proc)
+        assert status == 200 and b"Understanding Unikernels!" in body
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/nosuch", timeout=30)
+            pytest.fail("/nosuch was served")
+        except urllib.error.HTTPError as e:
+            assert e.code == 404
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=30)
+        proc.stdout.close()
+        proc.stderr.close()
