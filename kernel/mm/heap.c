@@ -32,6 +32,7 @@
 #include "lib/string.h"
 #include "mm/direct.h"
 #include "mm/heap.h"
+#include "arch/x86_64/arch.h"
 #include "mm/layout.h"
 #include "mm/pmm.h"
 
@@ -141,7 +142,7 @@ static void *large_alloc(size_t size)
 	return (char *)l + LARGE_HDR;
 }
 
-void *kmalloc(size_t size)
+static void *kmalloc_irqs_off(size_t size)
 {
 	if (size > SMALL_MAX)
 		return large_alloc(size);
@@ -156,6 +157,16 @@ void *kmalloc(size_t size)
 		partial_remove(s);
 	o->cookie = 0;
 	return o;
+}
+
+/* Interrupt handlers allocate too (network receive): every entry point runs with
+ * interrupts off on this CPU (other CPUs are kept out by the BKL). */
+void *kmalloc(size_t size)
+{
+	unsigned long fl = arch_irq_save();
+	void *p = kmalloc_irqs_off(size);
+	arch_irq_restore(fl);
+	return p;
 }
 
 void *kzalloc(size_t size)
@@ -208,10 +219,8 @@ static void slab_free(struct slab *s, void *p)
 	}
 }
 
-void kfree(void *p)
+static void kfree_irqs_off(void *p)
 {
-	if (!p)
-		return;
 	uintptr_t va = (uintptr_t)p;
 	if (va & 15)
 		panic("kfree(%p): not a heap pointer (misaligned)", p);
@@ -239,3 +248,12 @@ void heap_test_reset(void)
 	memset(partial, 0, sizeof(partial));
 }
 #endif
+
+void kfree(void *p)
+{
+	if (!p)
+		return;
+	unsigned long fl = arch_irq_save();
+	kfree_irqs_off(p);
+	arch_irq_restore(fl);
+}

@@ -29,6 +29,7 @@
 #include "mm/direct.h"
 #include "mm/layout.h"
 #include "mm/pmm.h"
+#include "arch/x86_64/arch.h"
 
 #define PMM_MAX_RANGES 32
 
@@ -147,7 +148,7 @@ void pmm_add_range(uint64_t base, uint64_t size)
 	pmm.total += r->npages;
 }
 
-uint64_t pmm_alloc_page(void)
+static uint64_t pmm_alloc_page_irqs_off(void)
 {
 	if (pmm.head) {
 		struct free_node *n = pmm.head;
@@ -173,7 +174,7 @@ uint64_t pmm_alloc_page(void)
 	return 0;
 }
 
-uint64_t pmm_alloc_zeroed_page(void)
+static uint64_t pmm_alloc_zeroed_page_irqs_off(void)
 {
 	uint64_t pa = pmm_alloc_page();
 	if (pa)
@@ -222,7 +223,7 @@ static uint64_t take_run(struct pmm_range *r, uint64_t s, uint64_t n)
 	return page_pa(r, s);
 }
 
-uint64_t pmm_alloc_contig(uint64_t npages)
+static uint64_t pmm_alloc_contig_irqs_off(uint64_t npages)
 {
 	if (npages == 0 || npages > pmm.free)
 		return 0;
@@ -244,7 +245,7 @@ uint64_t pmm_alloc_contig(uint64_t npages)
 	return 0;
 }
 
-void pmm_free_page(uint64_t pa)
+static void pmm_free_page_irqs_off(uint64_t pa)
 {
 	struct pmm_range *r = range_of(pa);
 	if (!r || (pa & (PAGE_SIZE - 1)))
@@ -257,7 +258,7 @@ void pmm_free_page(uint64_t pa)
 	pmm.free++;
 }
 
-void pmm_free_contig(uint64_t pa, uint64_t npages)
+static void pmm_free_contig_irqs_off(uint64_t pa, uint64_t npages)
 {
 	for (uint64_t i = 0; i < npages; i++)
 		pmm_free_page(pa + i * PAGE_SIZE);
@@ -281,3 +282,43 @@ void pmm_test_reset(void)
 	memset(&pmm, 0, sizeof(pmm));
 }
 #endif
+
+/* The allocator is used from interrupt handlers too (network receive): every entry
+ * point runs with interrupts off on this CPU (other CPUs are kept out by the BKL). */
+uint64_t pmm_alloc_page(void)
+{
+	unsigned long fl = arch_irq_save();
+	uint64_t r = pmm_alloc_page_irqs_off();
+	arch_irq_restore(fl);
+	return r;
+}
+
+uint64_t pmm_alloc_zeroed_page(void)
+{
+	unsigned long fl = arch_irq_save();
+	uint64_t r = pmm_alloc_zeroed_page_irqs_off();
+	arch_irq_restore(fl);
+	return r;
+}
+
+uint64_t pmm_alloc_contig(uint64_t npages)
+{
+	unsigned long fl = arch_irq_save();
+	uint64_t r = pmm_alloc_contig_irqs_off(npages);
+	arch_irq_restore(fl);
+	return r;
+}
+
+void pmm_free_page(uint64_t pa)
+{
+	unsigned long fl = arch_irq_save();
+	pmm_free_page_irqs_off(pa);
+	arch_irq_restore(fl);
+}
+
+void pmm_free_contig(uint64_t pa, uint64_t npages)
+{
+	unsigned long fl = arch_irq_save();
+	pmm_free_contig_irqs_off(pa, npages);
+	arch_irq_restore(fl);
+}

@@ -1,6 +1,6 @@
 /* pmm.h: the physical page allocator. Owns every free 4 KiB page of RAM; pages are reached
- * through the direct map (phys_to_virt). No locking yet (single CPU; callers run with
- * interrupts as they are, the allocator is never used from interrupt handlers). */
+ * through the direct map (phys_to_virt). Locking: the BKL; every function disables
+ * interrupts while it runs, so interrupt handlers may allocate and free. */
 #ifndef ISLE_MM_PMM_H
 #define ISLE_MM_PMM_H
 

@@ -32,12 +32,7 @@ uint64_t time_monotonic_ns(void)
 	return fake_mono_ns;
 }
 
-unsigned long arch_irq_save(void)
-{
-	return 0;
-}
-
-void arch_irq_restore(unsigned long state) {}
+/* arch_irq_save/restore: mm_fakes.c (linked through FS_CORE_SRCS). */
 
 void waitq_init(struct wait_queue *q)
 {
