@@ -101,7 +101,10 @@ void icmp_send_unreachable(const struct pkt *p, const struct ip_info *ip, uint8_
 	if (ip->proto == IPPROTO_ICMP && p->len >= 1 && p->data[0] != ICMP_ECHO &&
 	    p->data[0] != ICMP_ECHO_REPLY)
 		return;
-	if (!rate_ok()) {
+	/* As Linux, errors about our own loopback traffic are never rate limited: a program
+	 * waiting for ECONNREFUSED on 127.0.0.1 must get it. */
+	bool loopback = ip->dev && (ip->dev->features & NETDEV_F_LOOPBACK);
+	if (!loopback && !rate_ok()) {
 		net_stats.icmp_rate++;
 		return;
 	}

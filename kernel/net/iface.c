@@ -63,9 +63,12 @@ static void lo_deliver(struct ktimer *t)
 	}
 }
 
+/* The queue is shared with the delivery timer (an interrupt): changed with them off. */
 static int lo_xmit(struct netdev *nd, struct pkt *p)
 {
+	unsigned long fl = arch_irq_save();
 	if (lo_len >= LO_QUEUE_MAX) {
+		arch_irq_restore(fl);
 		pkt_free(p);
 		return -ENOBUFS;
 	}
@@ -80,6 +83,7 @@ static int lo_xmit(struct netdev *nd, struct pkt *p)
 		lo_armed = true;
 		ktimer_arm(&lo_timer, time_monotonic_ns());
 	}
+	arch_irq_restore(fl);
 	return 0;
 }
 
