@@ -16,21 +16,17 @@ import json
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-BUILD = REPO / "build"
-ISLE = BUILD / "isle"
-OUT = BUILD / "bench"
-RUNS = int(os.environ.get("ISLE_BENCH_RUNS", "3"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import (HOST_TIMEOUT, ISLE, OUT, RUNS, VM_TIMEOUT,  # noqa: E402
+                      BenchError, accel_notice, compile_guest, run, stats)
+
 MIB = int(os.environ.get("ISLE_BENCH_MIB", "64"))
-VM_TIMEOUT = 600  # one guest run under TCG on a loaded host
-HOST_TIMEOUT = 300
 GUEST_MEM = "256M"  # room for the whole file in the guest's page cache
 
 W = 27  # table column width
@@ -38,32 +34,6 @@ W = 27  # table column width
 DD_LINE = re.compile(r"ddbench: (write|read) (\d+) MiB in ([0-9.]+) s")
 BOOT_LINE = re.compile(r"isle: boot time: (\d+) us")
 DD_STATS = re.compile(r"(\d+) bytes .* copied, ([0-9.e+-]+) s")
-
-
-class BenchError(Exception):
-    pass
-
-
-def run(cmd, timeout, **kw):
-    """Run cmd; returns the CompletedProcess, raising BenchError on failure or timeout."""
-    try:
-        r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True,
-                           timeout=timeout, **kw)
-    except subprocess.TimeoutExpired:
-        raise BenchError(f"timed out after {timeout} s: {' '.join(map(str, cmd))}")
-    if r.returncode != 0:
-        raise BenchError(f"exit {r.returncode}: {' '.join(map(str, cmd))}\n"
-                         f"{r.stdout}{r.stderr}")
-    return r
-
-
-def compile_guest(name):
-    """tests/guest/NAME.c built static into build/bench/NAME."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    out = OUT / name
-    run(["gcc", "-static", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-o", out,
-         REPO / "tests" / "guest" / f"{name}.c"], HOST_TIMEOUT)
-    return out
 
 
 def build_image(prog, config, img):
@@ -81,10 +51,6 @@ def ddbench_rates(stdout):
     if set(rates) != {"write", "read"} or "PASS ddbench" not in stdout:
         raise BenchError(f"ddbench output not understood:\n{stdout}")
     return rates
-
-
-def stats(values):
-    return min(values), statistics.median(values), max(values)
 
 
 def dd_rates(path):
@@ -123,16 +89,6 @@ def boot_time(options, target):
 def fmt(triple, unit=""):
     lo, med, hi = triple
     return f"{med:9.1f}{unit} ({lo:.1f}-{hi:.1f})"
-
-
-def accel_notice():
-    """What `isle run` says about its accelerator (the TCG notice), for the table header."""
-    r = subprocess.run([str(ISLE), "run", "--dry-run", str(OUT / "hello")],
-                       capture_output=True, text=True, timeout=60)
-    m = re.search(r"isle: using (\w+)", r.stderr)
-    if m:
-        return m.group(1)
-    return "kvm" if re.search(r"accel[= ]kvm", r.stdout) else "tcg"
 
 
 def main():
@@ -184,7 +140,7 @@ def measure():
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"fs_throughput: {MIB} MiB sequential, {RUNS} runs, median (min-max); "
-          f"isle under {accel_notice()}, -m {GUEST_MEM}; read follows write, nothing dropped")
+          f"isle under {accel_notice(OUT / 'hello')}, -m {GUEST_MEM}; read follows write, nothing dropped")
     print(f"{'sequential I/O':<28} {'isle':>{W}} {'native (ddbench)':>{W}} "
           f"{'dd on host':>{W}} {'isle/native':>12}")
     for k in ("write", "read"):

@@ -14,19 +14,14 @@ Run through `make bench` (bench/run.py) or alone: /usr/bin/python3 bench/threads
 
 import os
 import re
-import statistics
-import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-BUILD = REPO / "build"
-ISLE = BUILD / "isle"
-OUT = BUILD / "bench"
-RUNS = int(os.environ.get("ISLE_BENCH_RUNS", "3"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import (HOST_TIMEOUT, ISLE, RUNS, VM_TIMEOUT, BenchError,  # noqa: E402
+                      accel_notice, compile_guest, run, stats)
+
 ITERS = int(os.environ.get("ISLE_BENCH_THREAD_ITERS", "20000"))
-VM_TIMEOUT = 600  # one guest run under TCG on a loaded host
-HOST_TIMEOUT = 300
 GUEST_MEM = "128M"
 SMPS = (1, 2)
 
@@ -34,30 +29,6 @@ LINE = re.compile(r"thrbench: (\w+) ([0-9.]+) ns/(\w+) (pinned|unpinned)")
 FIGURES = (("futex", "futex ping-pong ns/roundtrip"), ("create", "create+join ns/thread"),
            ("yield", "sched_yield ns/switch"), ("pipe", "pipe ping-pong ns/roundtrip"))
 W = 24  # table column width
-
-
-class BenchError(Exception):
-    pass
-
-
-def run(cmd, timeout):
-    try:
-        r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True,
-                           timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise BenchError(f"timed out after {timeout} s: {' '.join(map(str, cmd))}")
-    if r.returncode != 0:
-        raise BenchError(f"exit {r.returncode}: {' '.join(map(str, cmd))}\n"
-                         f"{r.stdout}{r.stderr}")
-    return r
-
-
-def compile_guest():
-    OUT.mkdir(parents=True, exist_ok=True)
-    out = OUT / "thrbench"
-    run(["gcc", "-static", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-o", out,
-         REPO / "tests" / "guest" / "thrbench.c"], HOST_TIMEOUT)
-    return out
 
 
 def parse(stdout):
@@ -71,22 +42,9 @@ def parse(stdout):
     return figures, pins
 
 
-def stats(values):
-    return min(values), statistics.median(values), max(values)
-
-
 def fmt(triple):
     lo, med, hi = triple
     return f"{med:9.0f} ({lo:.0f}-{hi:.0f})"
-
-
-def accel_notice(prog):
-    r = subprocess.run([str(ISLE), "run", "--dry-run", str(prog)], capture_output=True,
-                       text=True, timeout=60)
-    m = re.search(r"isle: using (\w+)", r.stderr)
-    if m:
-        return m.group(1)
-    return "kvm" if re.search(r"accel[= ]kvm", r.stdout) else "tcg"
 
 
 def main():
@@ -101,7 +59,7 @@ def main():
 
 
 def measure():
-    prog = compile_guest()
+    prog = compile_guest("thrbench")
     columns = {"native": [prog, ITERS]}
     for n in SMPS:
         columns[f"isle {n} vCPU"] = [ISLE, "run", "-m", GUEST_MEM, "--smp", n, prog, ITERS]

@@ -6,7 +6,7 @@
 #include "lib/string.h"
 #include "net/iface.h"
 #include "net/stack.h"
-#include "sched/timer.h"
+#include "net/net_timer.h"
 
 enum arp_state { ARP_FREE, ARP_PENDING, ARP_VALID, ARP_FAILED };
 
@@ -22,10 +22,10 @@ struct arp_entry {
 };
 
 static struct arp_entry cache[ARP_ENTRIES];
-static struct ktimer arp_timer;
+static struct net_timer arp_timer;
 static bool timer_ready, timer_armed;
 
-static void arp_timer_fn(struct ktimer *t)
+static void arp_timer_fn(struct net_timer *t)
 {
 	timer_armed = false;
 	arp_tick();
@@ -34,12 +34,12 @@ static void arp_timer_fn(struct ktimer *t)
 static void arm_timer(void)
 {
 	if (!timer_ready) {
-		ktimer_init(&arp_timer, arp_timer_fn, NULL);
+		net_timer_init(&arp_timer, arp_timer_fn, NULL);
 		timer_ready = true;
 	}
 	if (!timer_armed) {
 		timer_armed = true;
-		ktimer_arm(&arp_timer, time_monotonic_ns() + ARP_RETRY_NS);
+		net_timer_arm(&arp_timer, time_monotonic_ns() + ARP_RETRY_NS);
 	}
 }
 
@@ -266,6 +266,6 @@ void arp_reset(void)
 		if (cache[i].state != ARP_FREE)
 			entry_free(&cache[i]);
 	if (timer_armed)
-		ktimer_cancel(&arp_timer);
+		net_timer_cancel(&arp_timer);
 	timer_armed = false;
 }

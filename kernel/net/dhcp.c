@@ -8,7 +8,7 @@
 #include "lib/string.h"
 #include "net/iface.h"
 #include "net/stack.h"
-#include "sched/timer.h"
+#include "net/net_timer.h"
 #include "sched/wait.h"
 
 #define BOOTP_LEN 236
@@ -29,7 +29,7 @@ static struct {
 	uint32_t xid;
 	int tries;
 	uint32_t offered, server;
-	struct ktimer timer;
+	struct net_timer timer;
 } dc;
 
 struct wait_queue dhcp_wq = WAIT_QUEUE_INIT;
@@ -158,10 +158,10 @@ static void send_msg(uint8_t type)
 
 static void arm(uint64_t ns)
 {
-	ktimer_arm(&dc.timer, time_monotonic_ns() + ns);
+	net_timer_arm(&dc.timer, time_monotonic_ns() + ns);
 }
 
-static void timer_fn(struct ktimer *t)
+static void timer_fn(struct net_timer *t)
 {
 	switch (dc.state) {
 	case D_SELECTING:
@@ -195,7 +195,7 @@ int dhcp_start(struct netdev *nd)
 	dc.xid = (uint32_t)random_u64();
 	dc.state = D_SELECTING;
 	dc.tries = 1;
-	ktimer_init(&dc.timer, timer_fn, NULL);
+	net_timer_init(&dc.timer, timer_fn, NULL);
 	send_msg(DHCP_DISCOVER);
 	arm(DHCP_RETRY_NS);
 	return 0;
@@ -226,7 +226,7 @@ static void bind_lease(const struct dhcp_opts *o, uint32_t yiaddr)
 		memcpy(net_dns, o->dns, sizeof(net_dns));
 	}
 	dc.state = D_BOUND;
-	ktimer_cancel(&dc.timer);
+	net_timer_cancel(&dc.timer);
 	if (o->have_lease && o->lease_s != 0xffffffffu)
 		arm((uint64_t)(o->lease_s / 2 ? o->lease_s / 2 : 1) * 1000000000ull);
 	arp_announce(dc.dev);

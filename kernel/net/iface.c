@@ -1,17 +1,13 @@
 /* iface.c: per-interface IPv4 configuration and the loopback device (contract in
- * iface.h). lo's xmit queues the frame, so a send never re-enters the stack's input path;
- * the queue is delivered before the sending syscall returns (iface_loopback_flush, as
- * Linux's loopback has the datagram queued at the receiver by then), else by a ktimer on
- * the next tick (sends from timers and interrupts). */
+ * iface.h). lo's xmit puts the frame on the receive backlog, so a send never re-enters
+ * the stack's input; net_rx_poll delivers it before the sending syscall returns (as
+ * Linux's loopback has the datagram queued at the receiver by then). */
 #include "net/iface.h"
 
-#include "arch/x86_64/arch.h"
 #include "core/errno.h"
-#include "core/time.h"
 #include "lib/string.h"
 #include "mm/heap.h"
 #include "net/stack.h"
-#include "sched/timer.h"
 
 uint32_t net_dns[NET_DNS_MAX];
 int net_ndns;
@@ -40,70 +36,16 @@ void iface_config(struct netdev *nd, uint32_t addr, uint32_t netmask, uint32_t g
 
 /* ---- loopback ---- */
 
-#define LO_QUEUE_MAX 256
-
 static struct netdev lo_dev;
-static struct pkt *lo_head, *lo_tail;
-static int lo_len;
-static struct ktimer lo_timer;
-static bool lo_armed;
 
-static void lo_deliver(struct ktimer *t)
-{
-	lo_armed = false;
-	/* Only what was queued before this run: new sends go to the next tick. */
-	struct pkt *q = lo_head;
-	lo_head = lo_tail = NULL;
-	lo_len = 0;
-	while (q) {
-		struct pkt *p = q;
-		q = p->next;
-		p->next = NULL;
-		netdev_rx(&lo_dev, p);
-	}
-}
-
-/* The queue is shared with the delivery timer (an interrupt): changed with them off. */
+/* A frame sent on lo goes onto the receive backlog: the stack's input runs at the next
+ * poll point (net_rx_poll), before the sending syscall returns, never inside the send. */
 static int lo_xmit(struct netdev *nd, struct pkt *p)
 {
-	unsigned long fl = arch_irq_save();
-	if (lo_len >= LO_QUEUE_MAX) {
-		arch_irq_restore(fl);
-		pkt_free(p);
-		return -ENOBUFS;
-	}
-	p->next = NULL;
-	if (lo_tail)
-		lo_tail->next = p;
-	else
-		lo_head = p;
-	lo_tail = p;
-	lo_len++;
-	if (!lo_armed) {
-		lo_armed = true;
-		ktimer_arm(&lo_timer, time_monotonic_ns());
-	}
-	arch_irq_restore(fl);
-	return 0;
+	return netdev_rx_queue(nd, p);
 }
 
 static const struct netdev_ops lo_ops = {.xmit = lo_xmit};
-
-void iface_loopback_flush(void)
-{
-	/* Replies (ACKs, echoes) queue more: a few rounds, the rest to the timer. */
-	for (int round = 0; round < 8 && lo_head; round++) {
-		unsigned long fl = arch_irq_save();
-		if (lo_armed)
-			ktimer_cancel(&lo_timer);
-		lo_deliver(&lo_timer);
-		if (lo_head && !lo_armed) {
-			lo_armed = true;
-			ktimer_arm(&lo_timer, time_monotonic_ns());
-		}
-		arch_irq_restore(fl);
-	}
-}
 
 struct netdev *iface_loopback_init(void)
 {
@@ -114,7 +56,6 @@ struct netdev *iface_loopback_init(void)
 	lo_dev.features = NETDEV_F_LOOPBACK;
 	lo_dev.link_up = true;
 	lo_dev.ops = &lo_ops;
-	ktimer_init(&lo_timer, lo_deliver, NULL);
 	netdev_register(&lo_dev);
 	iface_config(&lo_dev, INADDR_LOOPBACK, 0xff000000u, 0);
 	return &lo_dev;

@@ -27,8 +27,6 @@ struct iface *iface_of(struct netdev *nd);
 void iface_config(struct netdev *nd, uint32_t addr, uint32_t netmask, uint32_t gateway);
 /* Create and register the loopback device "lo" 127.0.0.1/8 (once). */
 struct netdev *iface_loopback_init(void);
-/* Deliver what lo has queued now (called on the way out of every syscall). */
-void iface_loopback_flush(void);
 
 /* Boot: bring lo up, configure eth0 (DHCP, or the ip=/netmask=/gw=/dns= options), write
  * /etc/resolv.conf. Called once from kmain after the root file system is mounted. */

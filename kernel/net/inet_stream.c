@@ -2,10 +2,8 @@
  * turns socket calls into connection-block calls, blocking on the socket's wait queue
  * (non-blocking connect answers EINPROGRESS, then POLLOUT and SO_ERROR), EPIPE/SIGPIPE,
  * readiness for poll/epoll, and the TCP-level options.
- * Every call into tcp.h from here runs with interrupts off (NOIRQ): holding the BKL does
- * not keep interrupt handlers out, and loopback delivers from a timer interrupt that may
- * fire inside ip_output, which would run tcp_input on a block half way through a change. */
-#include "arch/x86_64/arch.h"
+ * No interrupt masking: TCP's input and its timers run only from net_rx_poll (netdev.h,
+ * net_timer.h), in thread context under the BKL, never in the middle of a call from here. */
 #include "core/errno.h"
 #include "fs/file.h"
 #include "fs/poll.h"
@@ -31,28 +29,9 @@
 
 static const struct sock_ops stream_ops;
 
-#define NOIRQ(expr)                                                                                \
-	({                                                                                         \
-		unsigned long fl_ = arch_irq_save();                                               \
-		__typeof__(expr) r_ = (expr);                                                      \
-		arch_irq_restore(fl_);                                                             \
-		r_;                                                                                \
-	})
-#define NOIRQ_VOID(expr)                                                                           \
-	do {                                                                                       \
-		unsigned long fl_ = arch_irq_save();                                               \
-		expr;                                                                              \
-		arch_irq_restore(fl_);                                                             \
-	} while (0)
-
 static struct tcb *T(struct sock *s)
 {
 	return s->proto;
-}
-
-static bool nonblock(struct sock *s, unsigned flags)
-{
-	return (flags & MSG_DONTWAIT) || (s->file && (s->file->flags & O_NONBLOCK));
 }
 
 void tcp_wake(struct tcb *t, unsigned events)
@@ -109,7 +88,7 @@ static int st_bind(struct sock *s, const void *addr, uint32_t len)
 	if (ip != INADDR_ANY && !ip_is_local(ip))
 		return -EADDRNOTAVAIL;
 	to_tcb_opts(s, t);
-	return NOIRQ(tcp_bind_port(t, ip, port));
+	return tcp_bind_port(t, ip, port);
 }
 
 static bool conn_done(struct sock *s)
@@ -131,7 +110,7 @@ static int st_connect(struct sock *s, const void *addr, uint32_t len)
 	if (r < 0)
 		return r;
 	if (t->state == TCP_SYN_SENT || t->state == TCP_SYN_RECEIVED)
-		return nonblock(s, 0) ? -EALREADY : -EALREADY;
+		return sock_nonblock(s, 0) ? -EALREADY : -EALREADY;
 	if (t->state == TCP_LISTEN)
 		return -EINVAL;
 	if (t->state != TCP_CLOSED)
@@ -145,10 +124,10 @@ static int st_connect(struct sock *s, const void *addr, uint32_t len)
 	if (port == 0)
 		return -ECONNREFUSED;
 	to_tcb_opts(s, t);
-	r = NOIRQ(tcp_connect(t, ip, port));
+	r = tcp_connect(t, ip, port);
 	if (r < 0)
 		return r;
-	if (nonblock(s, 0))
+	if (sock_nonblock(s, 0))
 		return -EINPROGRESS;
 	r = sock_wait(s, conn_done, false, s->sndtimeo_ns, POLLOUT);
 	if (r == -EAGAIN)
@@ -169,7 +148,7 @@ static int st_listen(struct sock *s, int backlog)
 	if (t->reset)
 		return -EINVAL;
 	to_tcb_opts(s, t);
-	return NOIRQ(tcp_listen(t, backlog));
+	return tcp_listen(t, backlog);
 }
 
 static bool acc_ready(struct sock *s)
@@ -184,15 +163,15 @@ static int st_accept(struct sock *s, struct sock **out)
 
 	if (t->state != TCP_LISTEN)
 		return -EINVAL;
-	r = sock_wait(s, acc_ready, nonblock(s, 0), s->rcvtimeo_ns, POLLIN);
+	r = sock_wait(s, acc_ready, sock_nonblock(s, 0), s->rcvtimeo_ns, POLLIN);
 	if (r < 0)
 		return r;
-	struct tcb *c = NOIRQ(tcp_accept_take(t));
+	struct tcb *c = tcp_accept_take(t);
 	if (!c)
 		return -EINVAL;
 	struct sock *ns = kzalloc(sizeof(*ns));
 	if (!ns) {
-		NOIRQ_VOID(tcp_abort(c));
+		tcp_abort(c);
 		return -ENOMEM;
 	}
 	ns->ops = &stream_ops;
@@ -255,7 +234,7 @@ static long st_sendmsg(struct sock *s, struct kmsg *m, unsigned flags)
 	if (t->state == TCP_LISTEN)
 		return -ENOTCONN;
 	if (t->state == TCP_SYN_SENT || t->state == TCP_SYN_RECEIVED) {
-		int r = sock_wait(s, conn_done, nonblock(s, flags), s->sndtimeo_ns, POLLOUT);
+		int r = sock_wait(s, conn_done, sock_nonblock(s, flags), s->sndtimeo_ns, POLLOUT);
 		if (r < 0)
 			return r;
 	}
@@ -263,14 +242,13 @@ static long st_sendmsg(struct sock *s, struct kmsg *m, unsigned flags)
 		if (s->shut & SOCK_SHUT_WR ||
 		    (t->state != TCP_ESTABLISHED && t->state != TCP_CLOSE_WAIT))
 			return done ? (long)done : pipe_err(s, flags);
-		long w = NOIRQ(
-			tcp_send(t, (const uint8_t *)m->buf + done, (uint32_t)(m->len - done)));
+		long w = tcp_send(t, (const uint8_t *)m->buf + done, (uint32_t)(m->len - done));
 		if (w < 0)
 			return done ? (long)done : pipe_err(s, flags);
 		done += (size_t)w;
 		if (done == m->len)
 			break;
-		int r = sock_wait(s, writable, nonblock(s, flags), s->sndtimeo_ns, POLLOUT);
+		int r = sock_wait(s, writable, sock_nonblock(s, flags), s->sndtimeo_ns, POLLOUT);
 		if (r < 0)
 			return done ? (long)done : r;
 	}
@@ -294,8 +272,8 @@ static long st_recvmsg(struct sock *s, struct kmsg *m, unsigned flags)
 	if (t->state == TCP_LISTEN || (t->state == TCP_CLOSED && !t->reset && !t->fin_rcvd))
 		return -ENOTCONN;
 	for (;;) {
-		long n = NOIRQ(tcp_recv(t, (uint8_t *)m->buf + done, (uint32_t)(m->len - done),
-					(flags & MSG_PEEK) != 0));
+		long n = tcp_recv(t, (uint8_t *)m->buf + done, (uint32_t)(m->len - done),
+				  (flags & MSG_PEEK) != 0);
 		done += (size_t)n;
 		if (done == m->len || (done && (!(flags & MSG_WAITALL) || (flags & MSG_PEEK))))
 			return (long)done;
@@ -306,7 +284,7 @@ static long st_recvmsg(struct sock *s, struct kmsg *m, unsigned flags)
 				return (long)done;
 			return sock_take_error(s);
 		}
-		int r = sock_wait(s, readable, nonblock(s, flags), s->rcvtimeo_ns, POLLIN);
+		int r = sock_wait(s, readable, sock_nonblock(s, flags), s->rcvtimeo_ns, POLLIN);
 		if (r < 0)
 			return done ? (long)done : r;
 	}
@@ -324,7 +302,7 @@ static int st_shutdown(struct sock *s, unsigned how)
 		return 0;
 	}
 	if (how & SOCK_SHUT_WR)
-		NOIRQ_VOID(tcp_shutdown_wr(t));
+		tcp_shutdown_wr(t);
 	return 0;
 }
 
@@ -357,7 +335,7 @@ static int st_setsockopt(struct sock *s, int level, int name, const void *val, u
 	case TCP_NODELAY:
 		t->nodelay = v != 0;
 		if (t->nodelay)
-			NOIRQ_VOID(tcp_output(t, false));
+			tcp_output(t, false);
 		return 0;
 	case TCP_MAXSEG:
 		return v < 88 || v > 32767 ? -EINVAL : 0;
@@ -370,7 +348,7 @@ static int st_setsockopt(struct sock *s, int level, int name, const void *val, u
 		else
 			t->keepintvl = v;
 		t->t_keep = 0;
-		NOIRQ_VOID(tcp_timer_update(t));
+		tcp_timer_update(t);
 		return 0;
 	case TCP_KEEPCNT:
 		if (v < 1 || v > 127)
@@ -466,7 +444,7 @@ static void st_release(struct sock *s)
 
 	if (t) {
 		t->sk = NULL;
-		NOIRQ_VOID(tcp_close(t));
+		tcp_close(t);
 	}
 	s->proto = NULL;
 }
@@ -475,7 +453,7 @@ static void st_opt_changed(struct sock *s)
 {
 	struct tcb *t = T(s);
 	to_tcb_opts(s, t);
-	NOIRQ_VOID(tcp_timer_update(t));
+	tcp_timer_update(t);
 }
 
 static const struct sock_ops stream_ops = {

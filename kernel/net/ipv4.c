@@ -1,7 +1,7 @@
 /* ipv4.c: IPv4 (RFC 791, RFC 1122): header checks on input, fragment reassembly with
  * limits (RFC 815 style, overlaps drop the whole datagram: RFC 5722's rule applied to
  * IPv4), dispatch to the transports, routing over the interfaces, output with
- * fragmentation, and the Internet checksum (RFC 1071). */
+ * fragmentation. The Internet checksum is in inet_csum.c. */
 #include "net/ipv4.h"
 
 #include "core/errno.h"
@@ -10,37 +10,7 @@
 #include "mm/heap.h"
 #include "net/iface.h"
 #include "net/stack.h"
-#include "sched/timer.h"
-
-uint32_t inet_sum(const void *data, uint32_t len, uint32_t sum)
-{
-	const uint8_t *b = data;
-	uint64_t s = sum;
-	while (len >= 2) {
-		s += (uint32_t)(b[0] << 8 | b[1]);
-		b += 2;
-		len -= 2;
-	}
-	if (len)
-		s += (uint32_t)(b[0] << 8);
-	while (s >> 32)
-		s = (s & 0xffffffffu) + (s >> 32);
-	return (uint32_t)s;
-}
-
-uint16_t inet_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-uint32_t inet_pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto, uint32_t len)
-{
-	uint64_t s = (uint64_t)(src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + proto +
-		     (len >> 16) + (len & 0xffff);
-	return (uint32_t)s;
-}
+#include "net/net_timer.h"
 
 /* ---- routing ---- */
 
@@ -203,7 +173,7 @@ struct reasm {
 	uint32_t bytes;
 	uint32_t total; /* payload length once the last fragment is seen, else 0 */
 	bool have_last;
-	struct ktimer timer;
+	struct net_timer timer;
 };
 
 static struct reasm reasms[IP_REASM_MAX];
@@ -217,7 +187,7 @@ static void reasm_free(struct reasm *r)
 {
 	if (!r->used)
 		return;
-	ktimer_cancel(&r->timer);
+	net_timer_cancel(&r->timer);
 	while (r->frags) {
 		struct pkt *f = r->frags;
 		r->frags = f->next;
@@ -227,7 +197,7 @@ static void reasm_free(struct reasm *r)
 	r->used = false;
 }
 
-static void reasm_timeout(struct ktimer *t)
+static void reasm_timeout(struct net_timer *t)
 {
 	net_stats.ip_frag_timeout++;
 	reasm_free(t->priv);
@@ -271,8 +241,8 @@ static struct pkt *reasm_add(struct pkt *p, uint32_t hlen, uint32_t off, bool mo
 			goto drop; /* too many datagrams under reassembly */
 		r = fresh;
 		*r = (struct reasm){.used = true, .src = src, .dst = dst, .id = id, .proto = proto};
-		ktimer_init(&r->timer, reasm_timeout, r);
-		ktimer_arm(&r->timer, time_monotonic_ns() + IP_REASM_TIMEOUT_NS);
+		net_timer_init(&r->timer, reasm_timeout, r);
+		net_timer_arm(&r->timer, time_monotonic_ns() + IP_REASM_TIMEOUT_NS);
 	}
 	if (reasm_bytes + p->len > IP_REASM_BYTES || r->nfrags >= IP_REASM_FRAGS)
 		goto kill;

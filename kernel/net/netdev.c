@@ -2,6 +2,10 @@
  * Ethernet demultiplexing by ethertype into ARP and IPv4. */
 #include "net/netdev.h"
 
+#include "arch/x86_64/arch.h"
+#include "net/iface.h"
+#include "net/net_timer.h"
+
 #include "core/errno.h"
 #include "core/printk.h"
 #include "lib/string.h"
@@ -83,6 +87,68 @@ void netdev_rx(struct netdev *nd, struct pkt *p)
 drop:
 	nd->rx_dropped++;
 	pkt_free(p);
+}
+
+/* Frames waiting for net_rx_poll (netdev_rx_queue), in arrival order. Shared with
+ * interrupt handlers: changed with interrupts off. */
+static struct pkt *backlog_head, *backlog_tail;
+static int backlog_len;
+
+int netdev_rx_queue(struct netdev *nd, struct pkt *p)
+{
+	unsigned long fl = arch_irq_save();
+	if (backlog_len >= NETDEV_BACKLOG_MAX) {
+		nd->rx_dropped++;
+		arch_irq_restore(fl);
+		pkt_free(p);
+		return -ENOBUFS;
+	}
+	p->dev = nd;
+	p->next = NULL;
+	if (backlog_tail)
+		backlog_tail->next = p;
+	else
+		backlog_head = p;
+	backlog_tail = p;
+	backlog_len++;
+	arch_irq_restore(fl);
+	return 0;
+}
+
+/* Rounds per poll: a request and its replies over lo take a few; a bound keeps a
+ * ping-pong between two sockets from holding the CPU. */
+#define NET_POLL_ROUNDS 64
+
+bool net_rx_pending(void)
+{
+	unsigned long fl = arch_irq_save();
+	bool pending = backlog_head || net_timers_due();
+	arch_irq_restore(fl);
+	return pending;
+}
+
+void net_rx_poll(void)
+{
+	static bool busy;
+	if (busy)
+		return;
+	busy = true;
+	for (int round = 0; round < NET_POLL_ROUNDS; round++) {
+		int timers = net_timers_run();
+		unsigned long fl = arch_irq_save();
+		struct pkt *q = backlog_head;
+		backlog_head = backlog_tail = NULL;
+		backlog_len = 0;
+		arch_irq_restore(fl);
+		if (!q && !timers)
+			break;
+		while (q) {
+			struct pkt *p = q;
+			q = p->next;
+			netdev_rx(p->dev, p);
+		}
+	}
+	busy = false;
 }
 
 int eth_output(struct netdev *nd, struct pkt *p, const uint8_t dst[6], uint16_t type)

@@ -43,8 +43,26 @@ struct netdev {
 /* Add a device; the stack configures it (DHCP or static) when the program starts. */
 void netdev_register(struct netdev *nd);
 /* A received frame (p->data = Ethernet header, p->dev set by this call). Takes ownership;
- * malformed frames are counted and dropped. */
+ * malformed frames are counted and dropped. Runs the stack's input at once, so it is only
+ * for callers that did not interrupt stack code (net_rx_poll, host tests). */
 void netdev_rx(struct netdev *nd, struct pkt *p);
+/* The same for a frame that must not be processed now: from an interrupt handler (the
+ * driver's receive interrupt, which may have interrupted this CPU in the middle of the
+ * stack: the BKL does not keep its own interrupts out) and from the loopback device's
+ * xmit (a send never re-enters the stack's input). The frame waits on the backlog for the
+ * next net_rx_poll. Takes ownership; -ENOBUFS (frame dropped, counted in rx_dropped) when
+ * NETDEV_BACKLOG_MAX frames already wait. Any context. */
+#define NETDEV_BACKLOG_MAX 1024
+int netdev_rx_queue(struct netdev *nd, struct pkt *p);
+/* The stack's poll point: run the network timers that fired (net_timer.h), then the input
+ * for the backlog, in rounds (input may send on lo, whose frames join the backlog) up to
+ * a bound. Called where no stack code can be in progress on this CPU: on every way back
+ * to user mode (sched_return_to_user) and by the idle loop. Not reentrant: a nested call
+ * returns at once. */
+void net_rx_poll(void);
+/* Is work waiting for net_rx_poll (frames, fired timers)? The idle loop asks with
+ * interrupts off before it halts, so nothing queued by an interrupt is left waiting. */
+bool net_rx_pending(void);
 /* Devices by index (1..) or name; NULL when none. */
 struct netdev *netdev_get(int index);
 struct netdev *netdev_by_name(const char *name);

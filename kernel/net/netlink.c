@@ -200,8 +200,7 @@ static long nl_recvmsg(struct sock *s, struct kmsg *m, unsigned flags)
 
 	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
-	r = sock_wait(s, nl_readable, (flags & MSG_DONTWAIT) || (s->file->flags & O_NONBLOCK),
-		      s->rcvtimeo_ns, POLLIN);
+	r = sock_wait(s, nl_readable, sock_nonblock(s, flags), s->rcvtimeo_ns, POLLIN);
 	if (r < 0)
 		return r;
 	if (s->error)

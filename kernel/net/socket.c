@@ -178,23 +178,23 @@ void sock_set_error(struct sock *s, int err)
 	waitq_wake_all(&s->wq, POLLERR | POLLIN);
 }
 
-int sock_wait(struct sock *s, bool (*ready)(struct sock *s), bool nonblock, uint64_t timeout_ns,
-	      unsigned events)
+int sock_wait_on(struct wait_queue *q, bool (*ready)(void *arg), void *arg, bool nonblock,
+		 uint64_t timeout_ns, unsigned events)
 {
 	struct waiter w;
 	uint64_t deadline = 0;
 	int r = 0;
 
-	if (ready(s))
+	if (ready(arg))
 		return 0;
 	if (nonblock)
 		return -EAGAIN;
 	if (timeout_ns)
 		deadline = time_monotonic_ns() + timeout_ns;
 	waiter_init(&w, current);
-	w.events = events | POLLERR;
-	waitq_add(&s->wq, &w);
-	while (!ready(s)) {
+	w.events = events | POLLERR | POLLHUP;
+	waitq_add(q, &w);
+	while (!ready(arg)) {
 		r = waiter_sleep(&w, deadline, WAIT_INTERRUPTIBLE);
 		if (r < 0)
 			break;
@@ -203,8 +203,31 @@ int sock_wait(struct sock *s, bool (*ready)(struct sock *s), bool nonblock, uint
 	if (r == -EINTR)
 		return -ERESTARTSYS;
 	if (r == -ETIMEDOUT)
-		return ready(s) ? 0 : -EAGAIN;
+		return ready(arg) ? 0 : -EAGAIN;
 	return 0;
+}
+
+struct sock_ready {
+	bool (*ready)(struct sock *s);
+	struct sock *s;
+};
+
+static bool sock_ready(void *arg)
+{
+	struct sock_ready *r = arg;
+	return r->ready(r->s);
+}
+
+int sock_wait(struct sock *s, bool (*ready)(struct sock *s), bool nonblock, uint64_t timeout_ns,
+	      unsigned events)
+{
+	struct sock_ready r = {ready, s};
+	return sock_wait_on(&s->wq, sock_ready, &r, nonblock, timeout_ns, events);
+}
+
+bool sock_nonblock(const struct sock *s, unsigned flags)
+{
+	return (flags & MSG_DONTWAIT) || (s->file && (s->file->flags & O_NONBLOCK));
 }
 
 int sock_shutdown(struct sock *s, int how)

@@ -155,10 +155,16 @@ int sock_shutdown(struct sock *s, int how);
 int sock_take_error(struct sock *s);
 /* Record an asynchronous error (positive errno) and wake the waiters with POLLERR. */
 void sock_set_error(struct sock *s, int err);
-/* Block on s->wq until ready(s) is true: 0; -EAGAIN when nonblocking or at the timeout
- * (timeout_ns 0 = forever), -ERESTARTSYS when a signal came. */
+/* Block on q until ready(arg) is true: 0; -EAGAIN when nonblocking or at the timeout
+ * (timeout_ns 0 = forever), -ERESTARTSYS when a signal came. Woken by wakes with any of
+ * events, POLLERR or POLLHUP. sock_wait is the same on s->wq with ready(s). */
+int sock_wait_on(struct wait_queue *q, bool (*ready)(void *arg), void *arg, bool nonblock,
+		 uint64_t timeout_ns, unsigned events);
 int sock_wait(struct sock *s, bool (*ready)(struct sock *s), bool nonblock, uint64_t timeout_ns,
 	      unsigned events);
+/* Should a call on s with these MSG_ flags fail with EAGAIN rather than block
+ * (MSG_DONTWAIT or O_NONBLOCK on the file)? */
+bool sock_nonblock(const struct sock *s, unsigned flags);
 
 /* AF_UNIX (unix.c): socket(2) and socketpair(2) for every type. */
 int unix_sock_create(int type, int protocol, struct file **out);

@@ -32,7 +32,7 @@ struct tcb *tcp_tcb_new(void)
 
 	if (!t)
 		return NULL;
-	ktimer_init(&t->timer, tcp_timer_fn, t);
+	net_timer_init(&t->timer, tcp_timer_fn, t);
 	t->rto = TCP_RTO_INIT_NS;
 	t->mss = TCP_DEFAULT_MSS;
 	t->keepidle = 7200;
@@ -97,7 +97,7 @@ void tcp_tcb_free(struct tcb *t)
 			c = c->next;
 		}
 	}
-	ktimer_cancel(&t->timer);
+	net_timer_cancel(&t->timer);
 	detach_child(t);
 	if (t->linked)
 		unlink_tcb(t);
@@ -197,7 +197,7 @@ bool tcp_done(struct tcb *t, int e)
 		ntw--;
 	t->state = TCP_CLOSED;
 	t->t_rtx = t->t_dack = t->t_keep = t->t_wait = 0;
-	ktimer_cancel(&t->timer);
+	net_timer_cancel(&t->timer);
 	if (e) {
 		t->err = e;
 		t->reset = true;

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "net/pkt.h"
-#include "sched/timer.h"
+#include "net/net_timer.h"
 
 enum tcp_state {
 	TCP_CLOSED,
@@ -87,8 +87,8 @@ struct tcb {
 	struct tcp_ooo *ooo;
 	int nooo;
 	bool fin_rcvd;
-	/* Timers: one ktimer armed for the earliest nonzero deadline. */
-	struct ktimer timer;
+	/* Timers: one net_timer armed for the earliest nonzero deadline. */
+	struct net_timer timer;
 	uint64_t t_rtx, t_dack, t_keep, t_wait;
 	uint64_t srtt, rttvar, rto; /* ns; srtt 0 = no sample yet */
 	uint32_t rtt_seq;
@@ -136,7 +136,7 @@ void tcp_output(struct tcb *t, bool force);
 void tcp_send_ctl(struct tcb *t, uint32_t seq, uint8_t flags);
 void tcp_send_rst_for(const uint8_t *th, uint32_t seglen, uint32_t src, uint32_t dst);
 void tcp_timer_update(struct tcb *t);
-void tcp_timer_fn(struct ktimer *k);
+void tcp_timer_fn(struct net_timer *k);
 void tcp_ack_rcvd(struct tcb *t, uint32_t ack); /* new data acknowledged */
 uint32_t tcp_rcv_window(const struct tcb *t);
 void tcp_schedule_ack(struct tcb *t, bool full_segment);

@@ -155,9 +155,9 @@ void tcp_timer_update(struct tcb *t)
 		if (c[i] && (!d || c[i] < d))
 			d = c[i];
 	if (d)
-		ktimer_arm(&t->timer, d);
+		net_timer_arm(&t->timer, d);
 	else
-		ktimer_cancel(&t->timer);
+		net_timer_cancel(&t->timer);
 }
 
 static bool synchronized(const struct tcb *t)
@@ -309,7 +309,7 @@ void tcp_ack_rcvd(struct tcb *t, uint32_t ack)
 		tcp_wake(t, 0);
 }
 
-void tcp_timer_fn(struct ktimer *k)
+void tcp_timer_fn(struct net_timer *k)
 {
 	struct tcb *t = k->priv;
 	uint64_t now = time_monotonic_ns();

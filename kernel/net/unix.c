@@ -274,8 +274,8 @@ static int stream_connect(struct usock *u, const struct unix_addr *a)
 			return -ECONNREFUSED;
 		if (l->nacc <= (unsigned)l->backlog)
 			break;
-		r = unix_wait(&unix_space_wq, backlog_room, arg, unix_nonblock(u->s, 0),
-			      u->s->sndtimeo_ns, POLLOUT);
+		r = sock_wait_on(&unix_space_wq, backlog_room, arg, sock_nonblock(u->s, 0),
+				 u->s->sndtimeo_ns, POLLOUT);
 		if (r < 0)
 			return r;
 	}
@@ -360,7 +360,7 @@ static int unix_accept(struct sock *s, struct sock **out)
 		return -EOPNOTSUPP;
 	if (u->state != US_LISTEN)
 		return -EINVAL;
-	r = unix_wait(&s->wq, acc_ready, u, unix_nonblock(s, 0), s->rcvtimeo_ns, POLLIN);
+	r = sock_wait_on(&s->wq, acc_ready, u, sock_nonblock(s, 0), s->rcvtimeo_ns, POLLIN);
 	if (r < 0)
 		return r;
 	if (u->state != US_LISTEN)

@@ -80,9 +80,5 @@ long unix_recvmsg(struct sock *s, struct kmsg *m, unsigned flags);
 unsigned unix_poll(struct sock *s);
 long unix_ioctl(struct sock *s, unsigned req, uint64_t arg);
 void unix_purge(struct usock *u); /* free the receive queue, dropping in-flight files */
-bool unix_nonblock(struct sock *s, unsigned flags);
-/* Sleep on q until ready(arg): 0, -EAGAIN (nonblock, timeout), -ERESTARTSYS. */
-int unix_wait(struct wait_queue *q, bool (*ready)(void *arg), void *arg, bool nonblock,
-	      uint64_t timeout_ns, unsigned events);
 
 #endif

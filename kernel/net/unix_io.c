@@ -32,40 +32,6 @@ static size_t cmsg_align(size_t n)
 	return (n + 7) & ~(size_t)7;
 }
 
-bool unix_nonblock(struct sock *s, unsigned flags)
-{
-	return (flags & MSG_DONTWAIT) || (s->file && (s->file->flags & O_NONBLOCK));
-}
-
-int unix_wait(struct wait_queue *q, bool (*ready)(void *arg), void *arg, bool nonblock,
-	      uint64_t timeout_ns, unsigned events)
-{
-	struct waiter w;
-	uint64_t deadline = 0;
-	int r = 0;
-
-	if (ready(arg))
-		return 0;
-	if (nonblock)
-		return -EAGAIN;
-	if (timeout_ns)
-		deadline = time_monotonic_ns() + timeout_ns;
-	waiter_init(&w, current);
-	w.events = events | POLLERR | POLLHUP;
-	waitq_add(q, &w);
-	while (!ready(arg)) {
-		r = waiter_sleep(&w, deadline, WAIT_INTERRUPTIBLE);
-		if (r < 0)
-			break;
-	}
-	waitq_remove(&w);
-	if (r == -EINTR)
-		return -ERESTARTSYS;
-	if (r == -ETIMEDOUT)
-		return ready(arg) ? 0 : -EAGAIN;
-	return 0;
-}
-
 static void msg_free(struct unix_msg *m)
 {
 	for (unsigned i = 0; i < m->nfds; i++)
@@ -227,7 +193,7 @@ static long stream_send(struct usock *u, struct kmsg *km, unsigned flags, struct
 {
 	struct sock *s = u->s;
 	size_t done = 0;
-	bool nb = unix_nonblock(s, flags);
+	bool nb = sock_nonblock(s, flags);
 	long r = 0;
 
 	if (km->namelen)
@@ -238,7 +204,7 @@ static long stream_send(struct usock *u, struct kmsg *km, unsigned flags, struct
 		if (km->len + UNIX_MSG_COST > s->sndbuf)
 			return -EMSGSIZE;
 		seq_need = km->len + UNIX_MSG_COST;
-		r = unix_wait(&s->wq, seq_send_ready, u, nb, s->sndtimeo_ns, POLLOUT);
+		r = sock_wait_on(&s->wq, seq_send_ready, u, nb, s->sndtimeo_ns, POLLOUT);
 		if (r < 0)
 			return r;
 		if (peer_closed(u))
@@ -252,7 +218,7 @@ static long stream_send(struct usock *u, struct kmsg *km, unsigned flags, struct
 		return (long)km->len;
 	}
 	do {
-		r = unix_wait(&s->wq, stream_send_ready, u, nb, s->sndtimeo_ns, POLLOUT);
+		r = sock_wait_on(&s->wq, stream_send_ready, u, nb, s->sndtimeo_ns, POLLOUT);
 		if (r < 0)
 			break;
 		if (peer_closed(u)) {
@@ -334,8 +300,8 @@ static long dgram_send(struct usock *u, struct kmsg *km, unsigned flags, struct 
 			break;
 		/* The receiver may go away while we sleep: wait on the shared queue and look
 		 * the destination up again. */
-		r = unix_wait(&unix_space_wq, dgram_room, &d, unix_nonblock(s, flags),
-			      s->sndtimeo_ns, POLLOUT);
+		r = sock_wait_on(&unix_space_wq, dgram_room, &d, sock_nonblock(s, flags),
+				 s->sndtimeo_ns, POLLOUT);
 		if (r < 0)
 			return r;
 	}
@@ -506,7 +472,7 @@ static long stream_recv(struct usock *u, struct kmsg *km, unsigned flags)
 {
 	struct sock *s = u->s;
 	size_t done = 0, target = (flags & MSG_WAITALL) ? km->len : 1;
-	bool nb = unix_nonblock(s, flags), named = false;
+	bool nb = sock_nonblock(s, flags), named = false;
 
 	for (;;) {
 		struct unix_msg *m = u->head;
@@ -541,7 +507,7 @@ static long stream_recv(struct usock *u, struct kmsg *km, unsigned flags)
 			return (long)done;
 		if (eof(u))
 			return (long)done;
-		int r = unix_wait(&s->wq, recv_ready, u, nb, s->rcvtimeo_ns, POLLIN);
+		int r = sock_wait_on(&s->wq, recv_ready, u, nb, s->rcvtimeo_ns, POLLIN);
 		if (r < 0)
 			return done ? (long)done : r;
 		if (s->error && !u->head)
@@ -564,7 +530,7 @@ long unix_recvmsg(struct sock *s, struct kmsg *km, unsigned flags)
 	}
 	if (s->type == SOCK_SEQPACKET && u->state != US_CONNECTED && !u->peer_gone)
 		return -ENOTCONN;
-	r = unix_wait(&s->wq, recv_ready, u, unix_nonblock(s, flags), s->rcvtimeo_ns, POLLIN);
+	r = sock_wait_on(&s->wq, recv_ready, u, sock_nonblock(s, flags), s->rcvtimeo_ns, POLLIN);
 	if (r < 0)
 		return r;
 	if (!u->head && s->error)

@@ -10,6 +10,7 @@
 #include "core/exit.h"
 #include "core/printk.h"
 #include "lib/string.h"
+#include "mm/layout.h"
 #include "mm/uaccess.h"
 #include "sched/futex.h"
 #include "sched/sched.h"
@@ -82,7 +83,7 @@ long clone_thread(const struct clone_request *rq)
 	if (rq->stack)
 		tf->rsp = rq->stack;
 	t->fs_base = (flags & CLONE_SETTLS) ? rq->tls : parent->fs_base;
-	if (t->fs_base >= USER_TOP_LIMIT) {
+	if (t->fs_base >= USER_TOP) {
 		task_free(t);
 		return -EPERM;
 	}

@@ -4,10 +4,6 @@
 
 #include <stdint.h>
 
-#include "mm/layout.h"
-
-#define USER_TOP_LIMIT USER_TOP
-
 /* clone/clone3 arguments, decoded by the syscall handlers. */
 struct clone_request {
 	uint64_t flags;	      /* CLONE_* (the exit-signal byte already split off) */

@@ -84,6 +84,13 @@ static int check_addr(uint64_t uaddr)
 	return user_range_ok(uaddr, 4) ? 0 : -EFAULT;
 }
 
+/* Both words of a two-futex operation (requeue, wake-op): the first error. */
+static int check_addrs(uint64_t uaddr, uint64_t uaddr2)
+{
+	int r = check_addr(uaddr);
+	return r < 0 ? r : check_addr(uaddr2);
+}
+
 /* The futex word at uaddr through the direct map, faulting the page in; NULL when the
  * address is unmapped, or read-only and write asked (callers check_addr first). */
 static uint32_t *user_word(uint64_t uaddr, bool write)
@@ -189,7 +196,7 @@ static long futex_requeue(uint64_t uaddr, int nwake, int nmove, uint64_t uaddr2,
 {
 	if (nwake < 0 || nmove < 0)
 		return -EINVAL;
-	int bad = check_addr(uaddr) < 0 ? check_addr(uaddr) : check_addr(uaddr2);
+	int bad = check_addrs(uaddr, uaddr2);
 	if (bad < 0)
 		return bad;
 	if (cmp) {
@@ -227,7 +234,7 @@ static long futex_wake_op(uint64_t uaddr, int n1, uint64_t uaddr2, int n2, uint3
 		oparg = (oparg < 0 || oparg > 31) ? -1 : (int32_t)(1u << oparg);
 	if (op > 4 || cmp > 5)
 		return -ENOSYS;
-	int bad = check_addr(uaddr) < 0 ? check_addr(uaddr) : check_addr(uaddr2);
+	int bad = check_addrs(uaddr, uaddr2);
 	if (bad < 0)
 		return bad;
 	uint32_t *word = user_word(uaddr2, true);

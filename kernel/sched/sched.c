@@ -21,6 +21,7 @@
 #include "core/time.h"
 #include "exec/vdso.h"
 #include "mm/vm.h"
+#include "net/netdev.h"
 #include "signal/signal.h"
 #include "sched/lock.h"
 #include "sched/smp.h"
@@ -221,6 +222,7 @@ void schedule(void)
 static _Noreturn void idle_loop(void)
 {
 	for (;;) {
+		net_rx_poll(); /* what interrupts received, timers that fired */
 		arch_irq_disable();
 		struct cpu_rq *rq = this_rq();
 		if (rq->head || rq->need_resched) {
@@ -232,6 +234,8 @@ static _Noreturn void idle_loop(void)
 			enqueue(rq, stolen);
 			continue;
 		}
+		if (net_rx_pending())
+			continue; /* an interrupt since the poll: halting would leave it waiting */
 		ktimer_program_cpu();
 		bkl_leave(true);
 		arch_wait_for_interrupt();
@@ -337,11 +341,6 @@ uint64_t sched_next_deadline(void)
 	return rq->curr->slice_end_ns ? rq->curr->slice_end_ns : 1;
 }
 
-int sched_ncpus(void)
-{
-	return smp_ncpus();
-}
-
 static bool is_restart(uint64_t rax)
 {
 	long r = (long)rax;
@@ -352,6 +351,7 @@ static bool is_restart(uint64_t rax)
 void sched_return_to_user(struct trap_frame *tf)
 {
 	struct task *t = current;
+	net_rx_poll(); /* no stack code is in progress on this CPU here */
 	for (;;) {
 		arch_irq_disable();
 		if (this_rq()->need_resched) {

@@ -47,8 +47,6 @@ void sched_tick(void);
 /* The earliest time this CPU must be woken for scheduling (slice end), 0 for none. */
 uint64_t sched_next_deadline(void);
 
-/* Number of CPUs running tasks (online). */
-int sched_ncpus(void);
 /* Has sched_init run (may kernel code sleep on wait queues yet)? */
 bool sched_started(void);
 

@@ -13,7 +13,6 @@
 #include "lib/format.h"
 #include "mm/heap.h"
 #include "mm/uaccess.h"
-#include "net/iface.h"
 #include "syscall/nr.h"
 #include "syscall/sys.h"
 #include "syscall/syscall.h"
@@ -269,6 +268,5 @@ void syscall_dispatch(struct trap_frame *tf)
 		printk("%s%s\n", who, line->buf);
 		kfree(line);
 	}
-	iface_loopback_flush();
 	writeback_poll();
 }

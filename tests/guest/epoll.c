@@ -50,7 +50,7 @@ int main(int argc, char **argv)
 	CHECK(ctl(ep, EPOLL_CTL_ADD, reg, EPOLLIN, 0) == -1 && errno == EPERM);
 	CHECK(ctl(ep, EPOLL_CTL_ADD, dir, EPOLLIN, 0) == -1 && errno == EPERM);
 	CHECK(ctl(ep, EPOLL_CTL_ADD, ep, EPOLLIN, 0) == -1 && errno == EINVAL);
-	CHECK(ctl(ep, EPOLL_CTL_ADD, 999, EPOLLIN, 0) == -1 && errno == EBADF);
+	CHECK(ctl(ep, EPOLL_CTL_ADD, guest_closed_fd(999), EPOLLIN, 0) == -1 && errno == EBADF);
 	CHECK(ctl(p[0], EPOLL_CTL_ADD, p[1], EPOLLIN, 0) == -1 && errno == EINVAL);
 	CHECK(ctl(ep, EPOLL_CTL_MOD, p[0], EPOLLIN, 0) == -1 && errno == ENOENT);
 	CHECK(ctl(ep, EPOLL_CTL_DEL, p[0], 0, 0) == -1 && errno == ENOENT);

@@ -187,7 +187,7 @@ static void dirs_and_names(void)
 	CHECK(fchdir(dfd) == 0);
 	CHECK(access("sub/f", F_OK) == 0);
 	CHECK(chdir(top) == 0);
-	ERR(openat(0x7ff, "x", O_RDONLY), EBADF);
+	ERR(openat(guest_closed_fd(0x7ff), "x", O_RDONLY), EBADF);
 	ERR(chdir("a"), ENOTDIR);
 	CHECK(stat("/..", &st) == 0 && stat("/", &st2) == 0 && st.st_ino == st2.st_ino);
 
@@ -298,10 +298,10 @@ static void listing_and_fds(void)
 	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
 	CHECK(fcntl(fd, F_SETLK, &fl) == 0);
 	CHECK(fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type == F_UNLCK);
-	ERR(fcntl(99, F_GETFD), EBADF);
-	ERR(dup(99), EBADF);
-	ERR(dup2(99, 5), EBADF);
-	ERR(write(99, "x", 1), EBADF);
+	int bad = guest_closed_fd(99);
+	ERR(dup(bad), EBADF);
+	ERR(dup2(bad, 5), EBADF);
+	ERR(write(bad, "x", 1), EBADF);
 	ERR(read(-1, buf, 1), EBADF);
 	int fds[] = {fd, d, 20, 21, 30, 31};
 	for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)

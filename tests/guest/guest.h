@@ -4,6 +4,8 @@
 #ifndef ISLE_GUEST_H
 #define ISLE_GUEST_H
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,17 @@ static inline void guest_pass(const char *name)
 {
 	printf("PASS %s\n", name);
 	fflush(stdout);
+}
+
+/* The lowest descriptor >= from that is not open: tests that want EBADF must not assume a
+ * fixed number is free (a CI harness may hand the native run descriptors up to ~100). */
+static inline int guest_closed_fd(int from)
+{
+	int fd = from;
+
+	while (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+		fd++;
+	return fd;
 }
 
 #endif

@@ -64,7 +64,8 @@ static void check_errors(const char *dir)
 	CHECK(rd >= 0 && wr >= 0);
 	CHECK(mmap(NULL, PG, PROT_READ, MAP_PRIVATE, wr, 0) == MAP_FAILED && errno == EACCES);
 	CHECK(mmap(NULL, PG, PROT_READ, MAP_SHARED, rd, 100) == MAP_FAILED && errno == EINVAL);
-	CHECK(mmap(NULL, PG, PROT_READ, MAP_SHARED, 999, 0) == MAP_FAILED && errno == EBADF);
+	CHECK(mmap(NULL, PG, PROT_READ, MAP_SHARED, guest_closed_fd(999), 0) == MAP_FAILED &&
+	      errno == EBADF);
 	CHECK(mmap(NULL, PG, PROT_READ, MAP_SHARED_VALIDATE | 0x80000 /* MAP_SYNC */, rd, 0) ==
 		      MAP_FAILED &&
 	      errno == EOPNOTSUPP);

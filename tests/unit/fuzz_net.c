@@ -51,6 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fake_advance((uint64_t)(mode >> 3) * 1000000000ull);
 	else
 		fake_advance(0);
+	net_rx_poll(); /* what the input sent on lo */
 	fake_sent_clear();
 	if (mode == 0xff) {
 		arp_reset();

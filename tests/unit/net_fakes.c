@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "arch/x86_64/arch.h"
+#include "net/net_timer.h"
 #include "net/netdev.h"
 #include "net/stack.h"
 #include "net_fakes.h"
@@ -59,6 +60,7 @@ uint64_t random_u64(void)
 }
 
 static struct ktimer *timers;
+bool fake_poll_after_timers = true;
 
 void ktimer_init(struct ktimer *t, void (*fn)(struct ktimer *t), void *priv)
 {
@@ -100,6 +102,8 @@ void fake_advance(uint64_t ns)
 			return;
 		ktimer_cancel(due);
 		due->fn(due);
+		if (fake_poll_after_timers)
+			net_timers_run(); /* a poll point right after each timer interrupt */
 	}
 }
 

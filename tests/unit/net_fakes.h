@@ -16,6 +16,9 @@ extern int fake_nsent;
 extern struct netdev fake_eth;
 
 void fake_advance(uint64_t ns); /* move the clock, firing due timers */
+/* Run the network timers' callbacks right after each fired timer (default true); false
+ * leaves them due, as between the interrupt and the next poll point. */
+extern bool fake_poll_after_timers;
 void fake_timers_reset(void);
 void fake_sent_clear(void);
 

@@ -10,6 +10,8 @@
 
 #include "core/errno.h"
 #include "net/iface.h"
+#include "net/net_timer.h"
+#include "net/netdev.h"
 #include "net/stack.h"
 #include "net_fakes.h"
 
@@ -84,7 +86,8 @@ static int teardown(void **state)
 {
 	arp_reset();
 	ip_reasm_reset();
-	fake_advance(0); /* flush loopback */
+	fake_advance(0);
+	net_rx_poll(); /* what is left on lo */
 	fake_sent_clear();
 	return 0;
 }
@@ -391,8 +394,10 @@ static void test_loopback(void **state)
 	memcpy(pkt_put(p, ul), u, ul);
 	assert_int_equal(ip_output(p, 0, INADDR_LOOPBACK, IPPROTO_UDP, 64, 0, false), 0);
 	assert_int_equal(fake_udp_count, 0); /* never delivered inside the send */
-	fake_advance(0);
+	assert_true(net_rx_pending());
+	net_rx_poll(); /* the scheduler's poll point on the way back to user mode */
 	assert_int_equal(fake_udp_count, 1);
+	assert_false(net_rx_pending());
 	assert_true(ip_is_local(OUR_IP));
 	assert_true(ip_is_local(0x7f000005u));
 	assert_false(ip_is_local(PEER_IP));
@@ -510,6 +515,42 @@ static void test_inet_text(void **state)
 	assert_false(inet_parse("", &a));
 }
 
+static int timer_runs;
+static void count_run(struct net_timer *t)
+{
+	timer_runs++;
+	assert_ptr_equal(t->priv, &timer_runs);
+}
+
+/* Network timer callbacks run at the poll point, not in the (fake) interrupt; a cancel
+ * between the two wins; re-arming a due timer takes it off the due list. */
+static void test_net_timer(void **state)
+{
+	struct net_timer a, b;
+	net_timer_init(&a, count_run, &timer_runs);
+	net_timer_init(&b, count_run, &timer_runs);
+	timer_runs = 0;
+	fake_poll_after_timers = false;
+	net_timer_arm(&a, fake_now + 1000);
+	net_timer_arm(&b, fake_now + 2000);
+	assert_true(net_timer_pending(&a));
+	fake_advance(5000);
+	assert_int_equal(timer_runs, 0); /* fired, not run */
+	assert_true(net_rx_pending() && net_timer_pending(&a) && net_timer_pending(&b));
+	net_timer_cancel(&a);
+	assert_false(net_timer_pending(&a));
+	net_timer_arm(&b, fake_now + 1000); /* off the due list, armed again */
+	assert_false(net_rx_pending());
+	net_rx_poll();
+	assert_int_equal(timer_runs, 0);
+	fake_advance(1000);
+	assert_true(net_rx_pending());
+	net_rx_poll();
+	assert_int_equal(timer_runs, 1);
+	assert_false(net_timer_pending(&b) || net_rx_pending());
+	fake_poll_after_timers = true;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -525,6 +566,7 @@ int main(void)
 		T(test_fragment_output),
 		T(test_icmp_echo_and_errors),
 		T(test_tcp_rst),
+		T(test_net_timer),
 		T(test_loopback),
 		T(test_dhcp_options),
 		T(test_dhcp_flow),

@@ -46,25 +46,6 @@ int ip_route(uint32_t dst, struct netdev **dev, uint32_t *src, uint32_t *hop)
 	*hop = dst;
 	return 0;
 }
-uint32_t inet_sum(const void *data, uint32_t len, uint32_t sum)
-{
-	const uint8_t *b = data;
-	for (uint32_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)b[i] << 8 | b[i + 1];
-	if (len & 1)
-		sum += (uint32_t)b[len - 1] << 8;
-	return sum;
-}
-uint16_t inet_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-uint32_t inet_pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto, uint32_t len)
-{
-	return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + proto + len;
-}
 static struct pkt *last_out;
 static uint32_t last_out_src;
 int ip_output(struct pkt *p, uint32_t src, uint32_t dst, uint8_t proto, uint8_t ttl, uint8_t tos,

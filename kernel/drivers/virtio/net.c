@@ -104,12 +104,10 @@ static void rx_deliver(struct vnet *n, struct pkt *p)
 		pkt_free(p);
 		return;
 	}
-	n->nd.rx_packets++;
-	n->nd.rx_bytes += p->len;
 	p->dev = &n->nd;
 	if (rx_hook && rx_hook(&n->nd, p))
 		return;
-	netdev_rx(&n->nd, p);
+	netdev_rx_queue(&n->nd, p); /* counted by netdev_rx when the stack takes it */
 }
 
 static void rx_bad(struct vnet *n)
