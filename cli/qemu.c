@@ -147,6 +147,10 @@ void qemu_build_argv(const struct qemu_config *c, struct strvec *argv)
 	}
 	strvec_push(argv, "-append");
 	strvec_push(argv, c->append);
+	if (c->qmp_socket) {
+		strvec_push(argv, "-qmp");
+		strvec_pushf(argv, "unix:%s,server=on,wait=off", c->qmp_socket);
+	}
 	if (c->disk)
 		push_disk(c, argv);
 	if (c->net != QEMU_NET_NONE)

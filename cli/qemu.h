@@ -44,6 +44,7 @@ struct qemu_config {
 	const char *tap;	       /* QEMU_NET_TAP: the host interface */
 	const struct qemu_port *ports; /* host forwards (user and isolated only) */
 	size_t nports;
+	const char *qmp_socket; /* a QMP server on this unix socket path (qmp.h), or NULL */
 };
 
 /* Parses "microvm", "q35" or "pc". Returns 0 or -EINVAL. */

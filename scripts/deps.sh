@@ -17,6 +17,8 @@ PACKAGES=(
 	libjansson-dev                      # isle build: config.json parsing
 	tzdata ca-certificates              # isle build: /etc/localtime, the CA bundle
 	golang-go                           # Go guest programs and Go std test binaries (e2e)
+	bind9-dnsutils knot-dnsutils        # examples/dns-server tests: dig, kdig
+	dnsperf wrk                         # make bench: DNS queries/s, HTTP requests/s
 )
 
 if [ "$(id -u)" -eq 0 ]; then

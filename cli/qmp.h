@@ -1,0 +1,23 @@
+/* qmp.h: the QEMU Machine Protocol commands isle sends to a running VM, over the unix
+ * socket QEMU listens on when struct qemu_config.qmp_socket is set
+ * (-qmp unix:PATH,server=on,wait=off).
+ *
+ * Each call connects, reads the greeting, sends qmp_capabilities, sends the command, reads
+ * up to the command's reply (skipping asynchronous events) and disconnects; every read and
+ * write is bounded by timeout_ms in all. Returns 0, or a negative errno with a one-line
+ * reason in err ("connect /x/qmp.sock: No such file or directory", "QEMU answered: ...",
+ * "no answer within 2000 ms"). */
+#ifndef ISLE_CLI_QMP_H
+#define ISLE_CLI_QMP_H
+
+#include <stddef.h>
+
+/* Sends {"execute": command} (no arguments). */
+int qmp_execute(const char *sock_path, const char *command, int timeout_ms, char *err,
+		size_t errlen);
+
+/* system_powerdown: presses the VM's ACPI power button. The isle kernel answers by sending
+ * SIGTERM to the program and powering off once it has exited (docs/instances.md). */
+int qmp_powerdown(const char *sock_path, int timeout_ms, char *err, size_t errlen);
+
+#endif
