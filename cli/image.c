@@ -1,4 +1,5 @@
-/* image.c: `isle image files|cat`. debugfs does the reading; this file turns its output
+/* image.c: `isle image files|cat` (IMAGE a path or a store name, store.h); create, list,
+ * delete and inspect are in storecmd.c. debugfs does the reading; this file turns its output
  * into a stable listing and its stderr (debugfs exits 0 even when a request fails) into
  * isle's messages and exit statuses. Listings use `ls -p`, whose '/'-separated fields
  * parse unambiguously (a file name cannot hold '/'). */
@@ -13,6 +14,7 @@
 #include "e2fs.h"
 #include "image.h"
 #include "imgpath.h"
+#include "store.h"
 #include "usage.h"
 #include "util.h"
 
@@ -181,24 +183,36 @@ static int usage_error(const char *msg)
 int image_main(int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : NULL;
-	char *path;
+	const char *store_name;
+	char *path, *disk = NULL;
 	int st;
 
 	if (sub && (!strcmp(sub, "--help") || !strcmp(sub, "-h"))) {
-		usage_print(stdout);
+		usage_image(stdout, NULL);
+		return 0;
+	}
+	if (sub && (!strcmp(sub, "create") || !strcmp(sub, "list") || !strcmp(sub, "delete") ||
+		    !strcmp(sub, "inspect")))
+		return store_main(argc, argv);
+	if (sub && (!strcmp(sub, "files") || !strcmp(sub, "cat")) && argc == 3 &&
+	    (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+		usage_image(stdout, sub);
 		return 0;
 	}
 	if (!sub || (strcmp(sub, "files") && strcmp(sub, "cat")))
-		return usage_error("usage: isle image files IMAGE [PATH] | isle image cat IMAGE "
-				   "PATH");
+		return usage_error("usage: isle image create|list|delete|inspect|files|cat ... "
+				   "(isle image --help)");
 	if (!strcmp(sub, "files") ? (argc < 3 || argc > 4) : argc != 4)
 		return usage_error(!strcmp(sub, "files") ? "usage: isle image files IMAGE [PATH]"
 							 : "usage: isle image cat IMAGE PATH");
 	if (imgpath_clean(argc == 4 ? argv[3] : "/", &path, NULL))
 		return usage_error("PATH must be a non-empty image path without '..'");
-	st = image_check(argv[2]);
+	st = store_resolve(argv[2], &disk, &store_name);
 	if (!st)
-		st = !strcmp(sub, "files") ? list(argv[2], path) : cat(argv[2], path);
+		st = image_check(disk);
+	if (!st)
+		st = !strcmp(sub, "files") ? list(disk, path) : cat(disk, path);
+	free(disk);
 	free(path);
 	return st;
 }

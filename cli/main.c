@@ -1,5 +1,5 @@
 /* main.c: the isle command: keep fds 0..2 open, dispatch the subcommand (run, build,
- * image), --help and --version. */
+ * image, instance), --help and --version. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 #include "abi/exit.h"
 #include "build.h"
 #include "image.h"
+#include "instance.h"
 #include "run.h"
 #include "usage.h"
 #include "util.h"
@@ -52,6 +53,10 @@ int main(int argc, char **argv)
 		return build_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "image"))
 		return image_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "instance"))
+		return instance_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, INST_SUPERVISE_CMD))
+		return instance_supervise(argc - 1, argv + 1);
 	util_err("unknown command '%s'", cmd);
 	util_err("try 'isle --help' for more information");
 	return ISLE_EXIT_USAGE;

@@ -1,0 +1,626 @@
+/* instance.c: `isle instance create|list|stop|delete` (instance.h); logs are in
+ * instlogs.c, the supervisor in instsup.c. create checks everything it can before
+ * starting anything: the image, the isle run options (parsed by runopts_parse exactly as
+ * the supervisor will), the name, and that no host port is claimed by another live
+ * instance or bound on the host. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "abi/exit.h"
+#include "config.h"
+#include "copy.h"
+#include "instance.h"
+#include "runconfig.h"
+#include "runopts.h"
+#include "stage.h"
+#include "store.h"
+#include "target.h"
+#include "usage.h"
+#include "util.h"
+
+int instance_logs(int argc, char **argv); /* instlogs.c */
+
+static char *instances_dir(void)
+{
+	return store_xdg_dir("state", "isle/instances");
+}
+
+static int usage_error(const char *sub, const char *msg)
+{
+	util_err("%s", msg);
+	util_err("try 'isle instance %s --help' for more information", sub);
+	return ISLE_EXIT_USAGE;
+}
+
+/* getopt_long over argv with -t/-h handled; each() takes the rest. 0, 1 (help printed)
+ * or ISLE_EXIT_USAGE. */
+static int parse(const char *sub, int argc, char **argv, const char *shorts,
+		 const struct option *longs, int (*each)(int c, const char *arg, void *ctx),
+		 void *ctx)
+{
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if (c == 'h') {
+			usage_instance(stdout, sub);
+			return 1;
+		}
+		if (c == 't') {
+			int st = target_check(optarg);
+
+			if (st)
+				return st;
+			continue;
+		}
+		if (c == '?' || c == ':') {
+			char msg[160];
+
+			if (optopt)
+				snprintf(msg, sizeof(msg), "%s -%c",
+					 c == ':' ? "missing value for" : "unknown option", optopt);
+			else
+				snprintf(msg, sizeof(msg), "unknown option or missing value: %s",
+					 argv[optind - 1]);
+			return usage_error(sub, msg);
+		}
+		if (each && each(c, optarg, ctx))
+			return ISLE_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* The instances' states, for list and the port check. */
+struct inst_entry {
+	struct inst_state s;
+	bool alive;
+};
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct inst_entry *)a)->s.name,
+		      ((const struct inst_entry *)b)->s.name);
+}
+
+static size_t scan(const char *dir, struct inst_entry **out)
+{
+	struct inst_entry *v = NULL;
+	struct dirent *e;
+	size_t n = 0;
+	DIR *d = opendir(dir);
+
+	*out = NULL;
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char *p;
+
+		if (e->d_name[0] == '.')
+			continue;
+		v = util_xrealloc(v, (n + 1) * sizeof(*v));
+		p = util_xasprintf("%s/%s", dir, e->d_name);
+		if (inst_read_state(p, &v[n].s) == 0 && !strcmp(v[n].s.name, e->d_name)) {
+			v[n].alive = inst_alive(&v[n].s);
+			n++;
+		}
+		free(p);
+	}
+	closedir(d);
+	if (n)
+		qsort(v, n, sizeof(*v), by_name);
+	*out = v;
+	return n;
+}
+
+struct create_opts {
+	const char *image, *config, *name;
+	struct strvec run; /* isle run options */
+};
+
+static int create_opt(int c, const char *arg, void *ctx)
+{
+	struct create_opts *o = ctx;
+
+	switch (c) {
+	case 1:
+	case 'i':
+		if (o->image && strcmp(o->image, arg)) {
+			util_err("two images given: %s and %s", o->image, arg);
+			return -1;
+		}
+		o->image = arg;
+		return 0;
+	case 'c':
+		o->config = arg;
+		return 0;
+	case 'n':
+		o->name = arg;
+		return 0;
+	case 'p':
+		strvec_push(&o->run, "-p");
+		break;
+	case 'N':
+		strvec_push(&o->run, "--net");
+		break;
+	case 'm':
+		strvec_push(&o->run, "-m");
+		break;
+	case 'S':
+		strvec_push(&o->run, "--smp");
+		break;
+	case 'A':
+		strvec_push(&o->run, "--accel");
+		break;
+	}
+	strvec_push(&o->run, arg);
+	return 0;
+}
+
+/* Checks the run options as the supervisor will parse them; fills ports and memory. */
+static int check_run(struct strvec *argv, struct inst_state *s)
+{
+	struct run_options o;
+	struct config c;
+	const char *why;
+	int st = ISLE_EXIT_USAGE;
+
+	runopts_init(&o);
+	config_init(&c);
+	if (runopts_parse(&o, (int)argv->n, argv->v) < 0)
+		goto out;
+	if (o.config && config_load(o.config, &c))
+		goto out;
+	if (o.config)
+		runconfig_apply(&o, &c, RUN_TARGET_IMAGE);
+	if (net_finish(&o.net, &why)) {
+		util_err("%s", why);
+		goto out;
+	}
+	memcpy(s->ports, o.net.ports, o.net.nports * sizeof(s->ports[0]));
+	s->nports = o.net.nports;
+	s->memory = o.memory;
+	st = 0;
+out:
+	runopts_free(&o);
+	config_free(&c);
+	return st;
+}
+
+/* 0 when every host port is free: not claimed by a live instance, bindable on
+ * 127.0.0.1. Otherwise 1 after a message. */
+static int check_ports(const char *dir, const struct inst_state *s)
+{
+	struct inst_entry *v;
+	size_t n = scan(dir, &v);
+	int st = 0;
+
+	for (size_t i = 0; i < n && !st; i++) {
+		int k;
+
+		if (!v[i].alive)
+			continue;
+		k = inst_ports_clash(s->ports, s->nports, v[i].s.ports, v[i].s.nports);
+		if (k >= 0) {
+			util_err("host port %u/%s is already used by instance %s", s->ports[k].host,
+				 s->ports[k].udp ? "udp" : "tcp", v[i].s.name);
+			st = 1;
+		}
+	}
+	free(v);
+	for (size_t i = 0; i < s->nports && !st; i++) {
+		struct sockaddr_in a = {.sin_family = AF_INET,
+					.sin_port = htons(s->ports[i].host),
+					.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+		int fd = socket(AF_INET, s->ports[i].udp ? SOCK_DGRAM : SOCK_STREAM, 0);
+
+		if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+			util_err("host port %u/%s is in use on this host: %s", s->ports[i].host,
+				 s->ports[i].udp ? "udp" : "tcp", strerror(errno));
+			st = 1;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	return st;
+}
+
+/* The default name: the image's name (a path's file name without .img) and 4 hex
+ * digits. */
+static char *default_name(const char *image)
+{
+	const char *base = util_basename(image);
+	size_t len = strlen(base);
+	unsigned r;
+	FILE *f = fopen("/dev/urandom", "re");
+
+	if (len > 4 && !strcmp(base + len - 4, ".img"))
+		len -= 4;
+	if (len > INST_NAME_MAX - 5)
+		len = INST_NAME_MAX - 5;
+	if (!f || fread(&r, sizeof(r), 1, f) != 1)
+		r = (unsigned)getpid() ^ (unsigned)time(NULL);
+	if (f)
+		fclose(f);
+	return util_xasprintf("%.*s-%04x", (int)len, base, r & 0xffff);
+}
+
+static int write_runargs(const char *dir, const struct strvec *sv)
+{
+	char *p = util_xasprintf("%s/runargs", dir);
+	FILE *f = fopen(p, "we");
+	int r = 0;
+
+	free(p);
+	if (!f)
+		return -errno;
+	for (size_t i = 0; i < sv->n; i++)
+		fwrite(sv->v[i], 1, strlen(sv->v[i]) + 1, f);
+	if (fclose(f) != 0)
+		r = -errno;
+	return r;
+}
+
+/* Starts the supervisor detached: its own session, stdin /dev/null, stdout and stderr
+ * to DIR/log. Returns its pid or -1. */
+static pid_t spawn_supervisor(const char *dir)
+{
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	pid_t pid;
+
+	if (n <= 0) {
+		util_err("cannot find the isle binary (/proc/self/exe): %s", strerror(errno));
+		return -1;
+	}
+	self[n] = '\0';
+	fflush(NULL);
+	pid = fork();
+	if (pid != 0)
+		return pid;
+	char *log = util_xasprintf("%s/log", dir);
+	int in = open("/dev/null", O_RDONLY), out = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+
+	setsid();
+	if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+		_exit(1);
+	close(in);
+	close(out);
+	execl(self, "isle", INST_SUPERVISE_CMD, dir, (char *)NULL);
+	_exit(127);
+}
+
+/* Waits until the supervisor runs QEMU (0), or ends first (1), bounded. */
+static int wait_started(const char *dir, pid_t sup)
+{
+	for (int i = 0; i < INST_START_TIMEOUT * 10; i++) {
+		int wst;
+
+		if (waitpid(sup, &wst, WNOHANG) == sup)
+			return 1;
+		if (inst_vm_pid(sup) > 0)
+			return 0;
+		usleep(100000);
+	}
+	util_err("the VM did not start within %d s (see isle instance logs)", INST_START_TIMEOUT);
+	return 1;
+}
+
+static int create(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{"image", required_argument, NULL, 'i'},  {"config", required_argument, NULL, 'c'},
+		{"port", required_argument, NULL, 'p'},	  {"publish", required_argument, NULL, 'p'},
+		{"name", required_argument, NULL, 'n'},	  {"net", required_argument, NULL, 'N'},
+		{"memory", required_argument, NULL, 'm'}, {"smp", required_argument, NULL, 'S'},
+		{"accel", required_argument, NULL, 'A'},  {"target", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0},
+	};
+	struct create_opts o = {0};
+	struct inst_state s;
+	struct strvec run = {0};
+	const char *store_name;
+	char *disk = NULL, *cfg = NULL, *name = NULL, *root = NULL, *dir = NULL, *copy = NULL;
+	int st;
+	pid_t sup;
+
+	strvec_push(&o.run, "run");
+	st = parse("create", argc, argv, "-:i:c:p:m:t:h", longs, create_opt, &o);
+	if (st) {
+		strvec_free(&o.run);
+		return st == 1 ? 0 : st;
+	}
+	memset(&s, 0, sizeof(s));
+	if (!o.image) {
+		st = usage_error("create", "no image: isle instance create IMAGE (or -i IMAGE)");
+		goto out;
+	}
+	st = store_resolve(o.image, &disk, &store_name);
+	if (st)
+		goto out;
+	st = ISLE_EXIT_USAGE;
+	if (o.config) {
+		cfg = realpath(o.config, NULL);
+		if (!cfg) {
+			util_err("config %s: %s", o.config, strerror(errno));
+			goto out;
+		}
+	} else if (store_name) {
+		struct stat sb;
+
+		cfg = util_xasprintf("%s", disk);
+		strcpy(cfg + strlen(cfg) - strlen(STORE_DISK), STORE_CONFIG);
+		if (stat(cfg, &sb) < 0) {
+			free(cfg);
+			cfg = NULL;
+		}
+	}
+	name = o.name ? util_xstrdup(o.name) : default_name(o.image);
+	if (!inst_name_valid(name)) {
+		util_err("bad instance name '%s': use 1 to %d of A-Z a-z 0-9 . _ - (starting "
+			 "with a letter or digit)",
+			 name, INST_NAME_MAX);
+		goto out;
+	}
+	root = instances_dir();
+	if (!root) {
+		st = 1;
+		goto out;
+	}
+	dir = util_xasprintf("%s/%s", root, name);
+	copy = util_xasprintf("%s/disk.img", dir);
+	for (size_t i = 0; i < o.run.n; i++)
+		strvec_push(&run, o.run.v[i]);
+	if (cfg) {
+		strvec_push(&run, "-c");
+		strvec_push(&run, cfg);
+	}
+	strvec_push(&run, copy);
+	st = check_run(&run, &s);
+	if (st)
+		goto out;
+	st = 1;
+	if (check_ports(root, &s))
+		goto out;
+	if (mkdir(dir, 0700) < 0) {
+		if (errno == EEXIST)
+			util_err("an instance named %s exists (isle instance delete %s first)", name,
+				 name);
+		else
+			util_err("cannot create %s: %s", dir, strerror(errno));
+		free(dir);
+		dir = NULL; /* not ours to remove */
+		goto out;
+	}
+	if (copy_file("image", disk, copy))
+		goto out;
+	snprintf(s.name, sizeof(s.name), "%s", name);
+	snprintf(s.image, sizeof(s.image), "%s", o.image);
+	snprintf(s.disk, sizeof(s.disk), "%s", copy);
+	s.phase = INST_STARTING;
+	s.started = (long long)time(NULL);
+	if (write_runargs(dir, &run) || inst_write_state(dir, &s)) {
+		util_err("cannot write the state of %s in %s", name, dir);
+		goto out;
+	}
+	sup = spawn_supervisor(dir);
+	if (sup < 0)
+		goto out;
+	free(dir);
+	dir = NULL; /* it exists now: isle instance delete removes it */
+	if (wait_started(root, sup)) {
+		util_err("instance %s did not start: isle instance logs %s shows why; isle "
+			 "instance delete %s removes it",
+			 name, name, name);
+		goto out;
+	}
+	{
+		char ports[NET_MAX_PORTS * 20];
+
+		inst_ports_show(s.ports, s.nports, ports, sizeof(ports));
+		printf("instance %s started (image %s, ports %s, pid %ld)\n", name, o.image, ports,
+		       (long)sup);
+	}
+	st = 0;
+out:
+	if (dir)
+		stage_remove(dir);
+	free(dir);
+	free(copy);
+	free(root);
+	free(name);
+	free(cfg);
+	free(disk);
+	strvec_free(&run);
+	strvec_free(&o.run);
+	return st;
+}
+
+static void show_duration(long long secs, char *buf, size_t len)
+{
+	if (secs < 60)
+		snprintf(buf, len, "%llds", secs);
+	else if (secs < 3600)
+		snprintf(buf, len, "%lldm%02llds", secs / 60, secs % 60);
+	else if (secs < 86400)
+		snprintf(buf, len, "%lldh%02lldm", secs / 3600, secs / 60 % 60);
+	else
+		snprintf(buf, len, "%lldd%02lldh", secs / 86400, secs / 3600 % 24);
+}
+
+static int list(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{"target", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct inst_entry *v;
+	char *root;
+	size_t n;
+	int st = parse("list", argc, argv, ":t:h", longs, NULL, NULL);
+
+	if (st)
+		return st == 1 ? 0 : st;
+	if (optind < argc)
+		return usage_error("list", "isle instance list takes no arguments");
+	root = instances_dir();
+	if (!root)
+		return 1;
+	n = scan(root, &v);
+	printf("%-24s %-20s %-10s %-16s %8s %8s %8s\n", "NAME", "IMAGE", "STATE", "PORTS", "PID",
+	       "UPTIME", "MEMORY");
+	for (size_t i = 0; i < n; i++) {
+		const struct inst_state *s = &v[i].s;
+		char state[32], ports[NET_MAX_PORTS * 20], pid[16] = "-", up[48] = "-",
+								  mem[16] = "-";
+
+		inst_state_show(s, v[i].alive, state, sizeof(state));
+		inst_ports_show(s->ports, s->nports, ports, sizeof(ports));
+		if (v[i].alive) {
+			long vm = inst_vm_pid(s->pid);
+
+			snprintf(pid, sizeof(pid), "%ld", s->pid);
+			show_duration((long long)time(NULL) - s->started, up, sizeof(up));
+			if (vm > 0)
+				snprintf(mem, sizeof(mem), "%lluM",
+					 (unsigned long long)(inst_rss(vm) >> 20));
+		}
+		printf("%-24s %-20s %-10s %-16s %8s %8s %8s\n", s->name, util_basename(s->image),
+		       state, ports, pid, up, mem);
+	}
+	free(v);
+	free(root);
+	return 0;
+}
+
+/* Stops the instance in dir (state s): SIGTERM to its supervisor, SIGKILL after timeout
+ * seconds. Returns 0, or 1 after a message. */
+static int stop_one(const char *dir, struct inst_state *s, int timeout, bool quiet)
+{
+	char *p = util_xasprintf("%s/stop", dir);
+	int fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	bool killed = false;
+
+	free(p);
+	if (fd >= 0)
+		close(fd);
+	if (!inst_alive(s)) {
+		char state[32];
+
+		inst_state_show(s, false, state, sizeof(state));
+		if (!quiet)
+			printf("instance %s is not running (%s)\n", s->name, state);
+		return 0;
+	}
+	kill((pid_t)s->pid, SIGTERM);
+	for (int i = 0; inst_alive(s); i++) {
+		if (i == timeout * 10) {
+			util_err("instance %s did not stop within %d s: killing it", s->name,
+				 timeout);
+			kill((pid_t)s->pid, SIGKILL);
+			killed = true;
+		}
+		if (i > timeout * 10 + 100) {
+			util_err("instance %s: supervisor %ld does not die", s->name, s->pid);
+			return 1;
+		}
+		usleep(100000);
+	}
+	/* A killed supervisor recorded nothing: say stopped, not crashed. */
+	if (inst_read_state(dir, s) == 0 && (s->phase == INST_RUNNING || s->phase == INST_STARTING)) {
+		s->phase = INST_STOPPED;
+		inst_write_state(dir, s);
+	}
+	if (!quiet)
+		printf("instance %s stopped%s\n", s->name, killed ? " (killed)" : "");
+	return 0;
+}
+
+static int timeout_opt(int c, const char *arg, void *ctx)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < 0 || v > 3600) {
+		util_err("--timeout: expected seconds, 0 to 3600: '%s'", arg);
+		return -1;
+	}
+	*(int *)ctx = (int)v;
+	return 0;
+}
+
+/* stop and delete: NAME... Returns the worst status. */
+static int stop_or_delete(const char *sub, int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{"timeout", required_argument, NULL, 'T'},
+		{"target", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	bool del = !strcmp(sub, "delete");
+	int timeout = INST_STOP_TIMEOUT, st = parse(sub, argc, argv, ":t:h", longs, timeout_opt,
+						    &timeout);
+	char *root;
+
+	if (st)
+		return st == 1 ? 0 : st;
+	if (optind >= argc)
+		return usage_error(sub, del ? "usage: isle instance delete NAME..."
+					    : "usage: isle instance stop NAME... [--timeout S]");
+	root = instances_dir();
+	if (!root)
+		return 1;
+	for (int i = optind; i < argc; i++) {
+		struct inst_state s;
+		char *dir = util_xasprintf("%s/%s", root, argv[i]);
+
+		if (!inst_name_valid(argv[i]) || inst_read_state(dir, &s)) {
+			util_err("%s: no such instance (isle instance list shows them)", argv[i]);
+			st = 1;
+		} else if (stop_one(dir, &s, timeout, del)) {
+			st = 1;
+		} else if (del) {
+			stage_remove(dir);
+			printf("deleted instance %s\n", argv[i]);
+		}
+		free(dir);
+	}
+	free(root);
+	return st;
+}
+
+int instance_main(int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : NULL;
+
+	if (sub && (!strcmp(sub, "--help") || !strcmp(sub, "-h") || !strcmp(sub, "help"))) {
+		usage_instance(stdout, NULL);
+		return 0;
+	}
+	if (sub && !strcmp(sub, "create"))
+		return create(argc - 1, argv + 1);
+	if (sub && !strcmp(sub, "list"))
+		return list(argc - 1, argv + 1);
+	if (sub && !strcmp(sub, "logs"))
+		return instance_logs(argc - 1, argv + 1);
+	if (sub && (!strcmp(sub, "stop") || !strcmp(sub, "delete")))
+		return stop_or_delete(sub, argc - 1, argv + 1);
+	util_err("usage: isle instance create|list|logs|stop|delete ... (isle instance --help)");
+	return ISLE_EXIT_USAGE;
+}
