@@ -82,11 +82,12 @@ class Isle:
             self("instance", "delete", d.name, "--timeout", "5", timeout=120)
             if (d / "state").exists():
                 pid = int(self.state(d.name).get("pid", "0"))
-                if pid > 0:
-                    try:
-                        os.kill(pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
+                try:  # only our own supervisor: its command line names this tmp dir
+                    with open(f"/proc/{pid}/cmdline", "rb") as f:
+                        if pid > 0 and str(self.tmp).encode() in f.read():
+                            os.kill(pid, signal.SIGKILL)
+                except (FileNotFoundError, ProcessLookupError):
+                    pass
 
 
 @pytest.fixture
