@@ -396,8 +396,8 @@ static int create(int argc, char **argv)
 		goto out;
 	if (mkdir(dir, 0700) < 0) {
 		if (errno == EEXIST)
-			util_err("an instance named %s exists (isle instance delete %s first)", name,
-				 name);
+			util_err("an instance named %s exists (isle instance delete %s first)",
+				 name, name);
 		else
 			util_err("cannot create %s: %s", dir, strerror(errno));
 		free(dir);
@@ -485,7 +485,7 @@ static int list(int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		const struct inst_state *s = &v[i].s;
 		char state[32], ports[NET_MAX_PORTS * 20], pid[16] = "-", up[48] = "-",
-								  mem[16] = "-";
+							   mem[16] = "-";
 
 		inst_state_show(s, v[i].alive, state, sizeof(state));
 		inst_ports_show(s->ports, s->nports, ports, sizeof(ports));
@@ -540,7 +540,8 @@ static int stop_one(const char *dir, struct inst_state *s, int timeout, bool qui
 		usleep(100000);
 	}
 	/* A killed supervisor recorded nothing: say stopped, not crashed. */
-	if (inst_read_state(dir, s) == 0 && (s->phase == INST_RUNNING || s->phase == INST_STARTING)) {
+	if (inst_read_state(dir, s) == 0 &&
+	    (s->phase == INST_RUNNING || s->phase == INST_STARTING)) {
 		s->phase = INST_STOPPED;
 		inst_write_state(dir, s);
 	}
@@ -574,8 +575,8 @@ static int stop_or_delete(const char *sub, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	bool del = !strcmp(sub, "delete");
-	int timeout = INST_STOP_TIMEOUT, st = parse(sub, argc, argv, ":t:h", longs, timeout_opt,
-						    &timeout);
+	int timeout = INST_STOP_TIMEOUT,
+	    st = parse(sub, argc, argv, ":t:h", longs, timeout_opt, &timeout);
 	char *root;
 
 	if (st)

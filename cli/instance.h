@@ -13,10 +13,10 @@
 #include "inststate.h"
 
 #define INST_SUPERVISE_CMD "__instance-supervise"
-#define INST_MAX_RESTARTS 10	 /* RebootOnExit restarts before giving up */
-#define INST_BACKOFF_MAX 30	 /* seconds between restarts: 1, 2, 4, ... up to this */
-#define INST_STOP_TIMEOUT 30	 /* isle instance stop: seconds before SIGKILL */
-#define INST_START_TIMEOUT 120	 /* isle instance create: seconds to wait for QEMU */
+#define INST_MAX_RESTARTS 10   /* RebootOnExit restarts before giving up */
+#define INST_BACKOFF_MAX 30    /* seconds between restarts: 1, 2, 4, ... up to this */
+#define INST_STOP_TIMEOUT 30   /* isle instance stop: seconds before SIGKILL */
+#define INST_START_TIMEOUT 120 /* isle instance create: seconds to wait for QEMU */
 
 /* argv[0] is "instance". Exit status, message printed. */
 int instance_main(int argc, char **argv);

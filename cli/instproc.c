@@ -11,8 +11,7 @@
 #include "util.h"
 
 /* The comm and fields after it of /proc/PID/stat. 0 or -1. */
-static int read_stat(long pid, char *comm, size_t commlen, long *ppid,
-		     unsigned long long *start)
+static int read_stat(long pid, char *comm, size_t commlen, long *ppid, unsigned long long *start)
 {
 	char path[64], buf[1024], *open_, *close_;
 	FILE *f;

@@ -25,14 +25,14 @@ enum inst_phase {
 
 struct inst_state {
 	char name[INST_NAME_MAX + 1];
-	char image[INST_PATH_MAX]; /* as the user named it: a store name or a path */
-	char disk[INST_PATH_MAX];  /* absolute path of the disk image booted */
-	long pid;		   /* the supervisor, 0 when none */
+	char image[INST_PATH_MAX];    /* as the user named it: a store name or a path */
+	char disk[INST_PATH_MAX];     /* absolute path of the disk image booted */
+	long pid;		      /* the supervisor, 0 when none */
 	unsigned long long pid_start; /* its start time (/proc/PID/stat field 22) */
 	long long started;	      /* unix time the supervisor started */
 	enum inst_phase phase;
-	int status;    /* INST_EXITED: isle run's exit status */
-	int restarts;  /* RebootOnExit restarts so far */
+	int status;	 /* INST_EXITED: isle run's exit status */
+	int restarts;	 /* RebootOnExit restarts so far */
 	uint64_t memory; /* guest memory, bytes (0: unknown) */
 	struct qemu_port ports[NET_MAX_PORTS];
 	size_t nports;

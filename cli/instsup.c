@@ -197,8 +197,7 @@ int instance_supervise(int argc, char **argv)
 		reboot = mf.flags & ISLE_MF_REBOOT_ON_EXIT;
 		mf_free(&mf);
 	}
-	util_err("instance %s: starting %s%s", s.name, s.image,
-		 reboot ? " (RebootOnExit)" : "");
+	util_err("instance %s: starting %s%s", s.name, s.image, reboot ? " (RebootOnExit)" : "");
 	r = supervise(dir, &s, &args, reboot);
 	util_err("instance %s: %s (status %d)", s.name,
 		 s.phase == INST_STOPPED ? "stopped" : "exited", s.status);

@@ -58,8 +58,8 @@ static int parse(const char *sub, int argc, char **argv, const char *shorts,
 			char msg[128];
 
 			if (optopt)
-				snprintf(msg, sizeof(msg), "%s -%c", c == ':' ? "missing value for" :
-					 "unknown option", optopt);
+				snprintf(msg, sizeof(msg), "%s -%c",
+					 c == ':' ? "missing value for" : "unknown option", optopt);
 			else
 				snprintf(msg, sizeof(msg), "unknown option or missing value: %s",
 					 argv[optind - 1]);
@@ -125,9 +125,11 @@ static int install(const char *dir, const char *name, const char *tmp, bool *rep
 static int create(int argc, char **argv)
 {
 	static const struct option longs[] = {
-		{"config", required_argument, NULL, 'c'}, {"program", required_argument, NULL, 'a'},
+		{"config", required_argument, NULL, 'c'},
+		{"program", required_argument, NULL, 'a'},
 		{"image-name", required_argument, NULL, 'i'},
-		{"target", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+		{"target", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct create_opts o = {0};
@@ -149,8 +151,8 @@ static int create(int argc, char **argv)
 					     "in the config)");
 	}
 	name = o.name ? util_xstrdup(o.name)
-		      : util_xasprintf("%s-image", util_basename(o.program ? o.program
-									 : c.program));
+		      : util_xasprintf("%s-image",
+				       util_basename(o.program ? o.program : c.program));
 	if (!inst_name_valid(name)) {
 		util_err("bad image name '%s': use 1 to %d of A-Z a-z 0-9 . _ - (starting with a "
 			 "letter or digit)",
@@ -172,7 +174,9 @@ static int create(int argc, char **argv)
 	disk = util_xasprintf("%s/%s", tmp, STORE_DISK);
 	interrupt_install();
 	struct build_request req = {
-		.program = o.program, .config = o.config ? &c : NULL, .output = disk,
+		.program = o.program,
+		.config = o.config ? &c : NULL,
+		.output = disk,
 		.quiet = true,
 	};
 	st_ = build_image(&req);
@@ -208,9 +212,8 @@ static int create(int argc, char **argv)
 		goto out;
 	free(tmp);
 	tmp = NULL;
-	printf("%s: %llu MiB image of %s in %s/%s%s\n", name,
-	       (unsigned long long)(m.size >> 20), m.program, dir, name,
-	       replaced ? " (replaced the previous image of that name)" : "");
+	printf("%s: %llu MiB image of %s in %s/%s%s\n", name, (unsigned long long)(m.size >> 20),
+	       m.program, dir, name, replaced ? " (replaced the previous image of that name)" : "");
 out:
 	if (tmp)
 		stage_remove(tmp);
@@ -259,8 +262,9 @@ static void show_time(long long t, char *buf, size_t len)
 static int list(int argc, char **argv)
 {
 	static const struct option longs[] = {
-		{"target", required_argument, NULL, 't'}, 
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+		{"target", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	struct store_meta *ms = NULL;
 	size_t n = 0;
@@ -309,8 +313,9 @@ static int list(int argc, char **argv)
 static int del(int argc, char **argv)
 {
 	static const struct option longs[] = {
-		{"target", required_argument, NULL, 't'}, 
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+		{"target", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	char *dir;
 	int st = parse("delete", argc, argv, ":t:h", longs, noopt, NULL);
@@ -344,7 +349,8 @@ static int del(int argc, char **argv)
 static int inspect(int argc, char **argv)
 {
 	static const struct option longs[] = {
-		{"target", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+		{"target", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct store_meta m;

@@ -71,8 +71,7 @@ static const char inst_delete[] = "Usage: isle instance delete NAME...\n"
 
 void usage_image(FILE *f, const char *sub)
 {
-	const char *parts[] = {image_create, image_list, image_delete, image_inspect,
-			       image_files};
+	const char *parts[] = {image_create, image_list, image_delete, image_inspect, image_files};
 	const char *names[] = {"create", "list", "delete", "inspect", "files"};
 
 	for (size_t i = 0; i < 5; i++) {

@@ -222,8 +222,13 @@ static void test_meta(void **state)
 static void test_manifest_decode(void **state)
 {
 	char *argv[] = {"/server", "-v"}, *envp[] = {"A=1"}, why[128];
-	struct manifest_input in = {.program = "/server", .cwd = "/srv", .version = "0.1.0",
-				    .argv = argv, .argc = 2, .envp = envp, .envc = 1,
+	struct manifest_input in = {.program = "/server",
+				    .cwd = "/srv",
+				    .version = "0.1.0",
+				    .argv = argv,
+				    .argc = 2,
+				    .envp = envp,
+				    .envc = 1,
 				    .flags = ISLE_MF_REBOOT_ON_EXIT};
 	struct mf_info m;
 	const char *w;
@@ -252,10 +257,10 @@ static void test_manifest_decode(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names),	     cmocka_unit_test(test_state_roundtrip),
+		cmocka_unit_test(test_names),	      cmocka_unit_test(test_state_roundtrip),
 		cmocka_unit_test(test_state_rejects), cmocka_unit_test(test_state_show),
-		cmocka_unit_test(test_ports),	     cmocka_unit_test(test_log_rotation),
-		cmocka_unit_test(test_meta),	     cmocka_unit_test(test_manifest_decode),
+		cmocka_unit_test(test_ports),	      cmocka_unit_test(test_log_rotation),
+		cmocka_unit_test(test_meta),	      cmocka_unit_test(test_manifest_decode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
