@@ -127,7 +127,8 @@ static size_t scan(const char *dir, struct inst_entry **out)
 
 struct create_opts {
 	const char *image, *config, *name;
-	struct strvec run; /* isle run options */
+	struct strvec run;		 /* isle run options */
+	bool memory, cpus, accel, ports; /* given on the command line */
 };
 
 static int create_opt(int c, const char *arg, void *ctx)
@@ -150,22 +151,61 @@ static int create_opt(int c, const char *arg, void *ctx)
 		o->name = arg;
 		return 0;
 	case 'p':
+		o->ports = true;
 		strvec_push(&o->run, "-p");
 		break;
 	case 'N':
 		strvec_push(&o->run, "--net");
 		break;
 	case 'm':
+		o->memory = true;
 		strvec_push(&o->run, "-m");
 		break;
 	case 'S':
+		o->cpus = true;
 		strvec_push(&o->run, "--smp");
 		break;
 	case 'A':
+		o->accel = true;
 		strvec_push(&o->run, "--accel");
 		break;
 	}
 	strvec_push(&o->run, arg);
+	return 0;
+}
+
+/* The config's RunConfig as isle run options, for what the command line left unset: an
+ * instance's content, Args and Env are the image's, so only Memory, CPUs, Accel and the
+ * ports are taken (isle run -c would warn that the content keys do not apply). */
+static int add_runconfig(struct strvec *run, const char *path, const struct create_opts *o)
+{
+	static const char *const accels[] = {
+		[ACCEL_AUTO] = "auto", [ACCEL_KVM] = "kvm", [ACCEL_TCG] = "tcg"};
+	struct config c;
+
+	config_init(&c);
+	if (config_load(path, &c)) {
+		config_free(&c);
+		return ISLE_EXIT_USAGE;
+	}
+	if (c.memory && !o->memory) {
+		strvec_push(run, "-m");
+		strvec_pushf(run, "%lluK", (unsigned long long)(c.memory >> 10));
+	}
+	if (c.cpus && !o->cpus) {
+		strvec_push(run, "--smp");
+		strvec_pushf(run, "%d", c.cpus);
+	}
+	if (c.has_accel && !o->accel) {
+		strvec_push(run, "--accel");
+		strvec_push(run, accels[c.accel]);
+	}
+	for (size_t i = 0; i < c.net.nports && !o->ports; i++) {
+		strvec_push(run, "-p");
+		strvec_pushf(run, "%u:%u/%s", c.net.ports[i].host, c.net.ports[i].guest,
+			     c.net.ports[i].udp ? "udp" : "tcp");
+	}
+	config_free(&c);
 	return 0;
 }
 
@@ -383,9 +423,9 @@ static int create(int argc, char **argv)
 	copy = util_xasprintf("%s/disk.img", dir);
 	for (size_t i = 0; i < o.run.n; i++)
 		strvec_push(&run, o.run.v[i]);
-	if (cfg) {
-		strvec_push(&run, "-c");
-		strvec_push(&run, cfg);
+	if (cfg && add_runconfig(&run, cfg, &o)) {
+		st = ISLE_EXIT_USAGE;
+		goto out;
 	}
 	strvec_push(&run, copy);
 	st = check_run(&run, &s);
