@@ -306,8 +306,8 @@ static int graceful_stop(const struct vm_io *io, int sigfd, int log_rd, struct f
 	}
 	r = relay(sigfd, log_rd, f, k, unlink_path, now_ms() + io->stop_timeout_ms);
 	if (r == RELAY_TIMEOUT) {
-		util_err("the VM did not power off within %d s of the power button; stopping QEMU",
-			 io->stop_timeout_ms / 1000);
+		util_err("the VM did not power off within %g s of the power button; stopping QEMU",
+			 io->stop_timeout_ms / 1000.0);
 		return sig;
 	}
 	return r; /* 0 at log EOF, or a second signal */
