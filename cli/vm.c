@@ -1,7 +1,11 @@
 /* vm.c: spawn QEMU and supervise it: one poll() loop over isle's stdin, QEMU's stdin
  * pipe, the kernel log pipe and a signalfd. QEMU's stdin pipe is non-blocking and fed
  * from a buffer, so a guest that does not read its input can never stop isle from
- * draining the log (a full log pipe would stall the guest: a deadlock). */
+ * draining the log (a full log pipe would stall the guest: a deadlock).
+ *
+ * Graceful stop (docs/stop.md): with a QMP socket, the first stop signal presses the VM's
+ * power button (qmp.h) and the same loop goes on until the VM ends by itself, a second
+ * signal comes, or io->stop_timeout_ms passes; the last two kill QEMU as before. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -19,11 +23,14 @@
 #include "abi/exit.h"
 #include "klog.h"
 #include "qemu.h"
+#include "qmp.h"
 #include "util.h"
 #include "vm.h"
 
-#define STOP_GRACE_MS 5000 /* after SIGTERM, how long QEMU gets before SIGKILL */
-#define EOF_BYTE 0x04	   /* ^D: end of input for the kernel's console */
+#define STOP_GRACE_MS 5000  /* after SIGTERM, how long QEMU gets before SIGKILL */
+#define EOF_BYTE 0x04	    /* ^D: end of input for the kernel's console */
+#define QMP_TIMEOUT_MS 5000 /* for the power button press itself */
+#define RELAY_TIMEOUT (-1)  /* relay(): the deadline passed */
 
 static void stop_signals(sigset_t *set)
 {
@@ -240,12 +247,22 @@ static void stop_child(pid_t pid, int log_rd, struct klog *k, const char **unlin
 	wait_child(pid, &ws);
 }
 
-/* The loop proper. Returns a signal number if one stopped isle, else 0 at log EOF. */
-static int relay(int sigfd, int log_rd, struct feed *f, struct klog *k, const char **unlink_path)
+/* The loop proper. Returns a signal number if one stopped isle, 0 at log EOF, or
+ * RELAY_TIMEOUT once deadline_ms (now_ms() time; < 0: none) has passed. */
+static int relay(int sigfd, int log_rd, struct feed *f, struct klog *k, const char **unlink_path,
+		 long long deadline_ms)
 {
 	for (;;) {
 		struct pollfd pf[3];
-		int n = 0, i_in = -1, i_out = -1, i_log, i_sig;
+		int n = 0, i_in = -1, i_out = -1, i_log, i_sig, wait_ms = -1;
+
+		if (deadline_ms >= 0) {
+			long long left = deadline_ms - now_ms();
+
+			if (left <= 0)
+				return RELAY_TIMEOUT;
+			wait_ms = left > 60000 ? 60000 : (int)left;
+		}
 
 		pf[i_sig = n++] = (struct pollfd){.fd = sigfd, .events = POLLIN};
 		pf[i_log = n++] = (struct pollfd){.fd = log_rd, .events = POLLIN};
@@ -254,7 +271,7 @@ static int relay(int sigfd, int log_rd, struct feed *f, struct klog *k, const ch
 		else if (f->in_fd >= 0)
 			pf[i_in = n++] = (struct pollfd){.fd = f->in_fd, .events = POLLIN};
 
-		if (poll(pf, (nfds_t)n, -1) < 0) {
+		if (poll(pf, (nfds_t)n, wait_ms) < 0) {
 			if (errno == EINTR)
 				continue;
 			util_err("poll: %s", strerror(errno));
@@ -273,6 +290,27 @@ static int relay(int sigfd, int log_rd, struct feed *f, struct klog *k, const ch
 		if (pf[i_log].revents && !log_read(log_rd, k, unlink_path))
 			return 0;
 	}
+}
+
+/* After the first stop signal sig: press the power button and keep relaying. Returns 0
+ * when the VM ended by itself (log EOF), else the signal to report after killing QEMU. */
+static int graceful_stop(const struct vm_io *io, int sigfd, int log_rd, struct feed *f,
+			 struct klog *k, const char **unlink_path, int sig)
+{
+	char err[256];
+	int r = qmp_powerdown(io->qmp_socket, QMP_TIMEOUT_MS, err, sizeof(err));
+
+	if (r < 0) {
+		util_err("cannot press the VM's power button (%s); stopping QEMU", err);
+		return sig;
+	}
+	r = relay(sigfd, log_rd, f, k, unlink_path, now_ms() + io->stop_timeout_ms);
+	if (r == RELAY_TIMEOUT) {
+		util_err("the VM did not power off within %g s of the power button; stopping QEMU",
+			 io->stop_timeout_ms / 1000.0);
+		return sig;
+	}
+	return r; /* 0 at log EOF, or a second signal */
 }
 
 int vm_run(char *const argv[], const struct vm_io *io)
@@ -307,7 +345,9 @@ int vm_run(char *const argv[], const struct vm_io *io)
 	f->pipe_fd = inp[1];
 	inp[1] = -1; /* owned by the feed now */
 
-	sig = relay(sigfd, logp[0], f, k, &unlink_path);
+	sig = relay(sigfd, logp[0], f, k, &unlink_path, -1);
+	if (sig && io->qmp_socket)
+		sig = graceful_stop(io, sigfd, logp[0], f, k, &unlink_path, sig);
 	if (sig) {
 		stop_child(pid, logp[0], k, &unlink_path);
 		klog_finish(k);

@@ -14,6 +14,11 @@ struct vm_io {
 	 * the guest shows life (its first log byte: QEMU loaded it before starting the CPU),
 	 * so that not even a SIGKILL of isle can leave it behind from then on. */
 	const char *unlink_when_running;
+	/* If not NULL, QEMU's QMP socket (qemu_config.qmp_socket): the first SIGINT, SIGTERM
+	 * or SIGHUP then stops the VM gracefully (docs/stop.md): isle presses its ACPI power
+	 * button and waits up to stop_timeout_ms for the VM to power off by itself. */
+	const char *qmp_socket;
+	int stop_timeout_ms;
 };
 
 /* Blocks SIGINT, SIGTERM and SIGHUP (vm_run reads them from a signalfd) and ignores SIGPIPE
@@ -30,7 +35,11 @@ int vm_signals_block(void);
  *   ISLE_EXIT_NOSTATUS (message printed) when there was none,
  *   ISLE_EXIT_CANNOT_RUN (message printed) when argv[0] cannot be executed,
  *   ISLE_EXIT_SIGINT / ISLE_EXIT_SIGTERM after SIGINT / SIGTERM or SIGHUP: the child is
- *   sent SIGTERM (SIGKILL 5 s later), reaped, and "isle: interrupted, VM stopped" printed. */
+ *   sent SIGTERM (SIGKILL 5 s later), reaped, and "isle: interrupted, VM stopped" printed.
+ * With io->qmp_socket, a stop signal first presses the power button (qmp_powerdown); if
+ * the VM then powers off by itself, the result is the STATUS of its exit line as above;
+ * a second signal, no power off within io->stop_timeout_ms, or a failed press end it as
+ * just described (a failed press or the timeout with a one-line message). */
 int vm_run(char *const argv[], const struct vm_io *io);
 
 #endif

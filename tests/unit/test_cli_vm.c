@@ -1,6 +1,7 @@
 /* test_cli_vm.c: QEMU process handling, with /bin/sh scripts standing in for QEMU: stdin
  * relay and the final ^D, the log pipe on fd 3, exit statuses, exec failures, fd hygiene,
- * signals, and no deadlock when the guest ignores its input. */
+ * signals, and no deadlock when the guest ignores its input. The graceful stop (a QMP
+ * power button press) has a python3 stand-in that serves QMP on a unix socket. */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -243,12 +244,82 @@ static void test_no_deadlock(void **state)
 	free(data);
 }
 
+/* The stand-in QEMU for the graceful stop: listens on argv[2] (unless mode is "noqmp"),
+ * sends SIGTERM to isle, answers QMP; on system_powerdown, mode "exit" logs the kernel's
+ * lines with status 0 and exits, "again" sends isle a second SIGTERM and waits, "ignore"
+ * only waits (60 s at most). */
+static const char fake_qemu[] =
+	"import os, signal, socket, sys, time\n"
+	"mode, path = sys.argv[1], sys.argv[2]\n"
+	"if mode != 'noqmp':\n"
+	"    s = socket.socket(socket.AF_UNIX); s.bind(path); s.listen(1)\n"
+	"os.kill(os.getppid(), signal.SIGTERM)\n"
+	"if mode == 'noqmp':\n"
+	"    time.sleep(60); sys.exit(0)\n"
+	"c, _ = s.accept(); f = c.makefile('rwb', buffering=0)\n"
+	"f.write(b'{\"QMP\": {\"version\": {}, \"capabilities\": []}}\\r\\n')\n"
+	"for want in (b'qmp_capabilities', b'system_powerdown'):\n"
+	"    line = f.readline()\n"
+	"    if want not in line: sys.exit(9)\n"
+	"    f.write(b'{\"return\": {}}\\r\\n')\n"
+	"log = os.fdopen(3, 'wb', buffering=0)\n"
+	"log.write(b'isle: power button: SIGTERM to the program\\n')\n"
+	"if mode == 'exit':\n"
+	"    log.write(b'isle: exit 0 (exited)\\n'); sys.exit(0)\n"
+	"if mode == 'again':\n"
+	"    os.kill(os.getppid(), signal.SIGTERM)\n"
+	"time.sleep(60)\n";
+
+static int graceful(const char *mode, int stop_timeout_ms, char **log)
+{
+	char sock[300];
+	char *argv[] = {"python3", "-c", (char *)fake_qemu, (char *)mode, sock, NULL};
+	FILE *lf = tmpfile();
+	int in = input("", 0), r;
+
+	snprintf(sock, sizeof(sock), "%s/qmp.sock", dir);
+	unlink(sock);
+	struct vm_io io = {.in_fd = in,
+			   .log_out_fd = fileno(lf),
+			   .qmp_socket = sock,
+			   .stop_timeout_ms = stop_timeout_ms};
+	r = vm_run(argv, &io);
+	*log = slurp_fd(fileno(lf), NULL);
+	fclose(lf);
+	close(in);
+	unlink(sock);
+	return r;
+}
+
+static void test_graceful_stop(void **state)
+{
+	char *log;
+
+	/* The VM powers off by itself: its status, not the signal's. */
+	assert_int_equal(graceful("exit", 60000, &log), 0);
+	assert_non_null(strstr(log, "isle: power button: SIGTERM to the program\n"));
+	free(log);
+	/* A second SIGTERM kills QEMU. */
+	assert_int_equal(graceful("again", 60000, &log), ISLE_EXIT_SIGTERM);
+	assert_non_null(strstr(log, "isle: power button"));
+	free(log);
+	/* No power off within the CLI's timeout: killed. */
+	assert_int_equal(graceful("ignore", 500, &log), ISLE_EXIT_SIGTERM);
+	assert_non_null(strstr(log, "isle: power button"));
+	free(log);
+	/* No QMP socket: the press fails, QEMU is stopped at once. */
+	assert_int_equal(graceful("noqmp", 60000, &log), ISLE_EXIT_SIGTERM);
+	assert_null(strstr(log, "isle: power button"));
+	free(log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_relay_and_status), cmocka_unit_test(test_no_status),
 		cmocka_unit_test(test_exec_failure),	 cmocka_unit_test(test_fds),
 		cmocka_unit_test(test_signals),		 cmocka_unit_test(test_no_deadlock),
+		cmocka_unit_test(test_graceful_stop),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
