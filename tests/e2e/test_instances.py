@@ -329,3 +329,38 @@ def test_exit_and_reboot_on_exit(isle, guest):
     assert "restart 2 of 10 in 2 s" in logs
     isle.ok("instance", "stop", "again")
     assert isle.rows()["again"]["STATE"] == "stopped"
+
+
+def test_stop_keeps_written_data(isle, guest, tmp_path):
+    """isle instance stop is graceful (docs/stop.md): stopme's SIGTERM handler writes a
+    file without fsync and exits 0; the file is in the instance's disk afterwards."""
+    message = "stopped cleanly after SIGTERM\n"
+    native = tmp_path / "native.txt"
+    proc = subprocess.Popen([str(guest("stopme")), "handler", str(native)],
+                            stdout=subprocess.PIPE)
+    try:
+        assert proc.stdout.readline() == b"READY\n"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0 and native.read_text() == message
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+    prog = isle.tmp / "stopme"
+    prog.write_bytes(Path(guest("stopme")).read_bytes())
+    prog.chmod(0o755)
+    (isle.tmp / "stop.json").write_text('{"Args": ["handler", "/stopped.txt"]}\n')
+    isle.ok("image", "create", "-c", "stop.json", "-a", "stopme", "-i", "stopme")
+    isle.ok("instance", "create", "stopme", "--accel", "tcg", "--name", "s1")
+    for _ in range(WAIT_S * 4):
+        if "READY" in isle.ok("instance", "logs", "s1"):
+            break
+        time.sleep(0.25)
+    assert "READY" in isle.ok("instance", "logs", "s1")
+    assert isle.ok("instance", "stop", "s1") == "instance s1 stopped\n"
+    st = isle.state("s1")
+    assert (st["state"], st["status"]) == ("stopped", "0"), st
+    disk = isle.inst_dir("s1") / "disk.img"
+    assert isle.ok("image", "cat", str(disk), "/stopped.txt") == message
+    assert "power button" in isle.ok("instance", "logs", "s1")
