@@ -62,9 +62,10 @@ static const char inst_logs[] =
 	"log.1, which is printed first). -f, --follow: keep printing until the instance\n"
 	"ends or ^C.\n";
 static const char inst_stop[] =
-	"Usage: isle instance stop NAME [--timeout S]\n"
-	"Sends SIGTERM to the instance's supervisor (which stops the VM) and waits up to S\n"
-	"seconds (default 30) for it to end, then kills it with SIGKILL.\n";
+	"Usage: isle instance stop NAME... [--timeout S]\n"
+	"Sends SIGTERM to the instance's supervisor, which stops the VM as isle run does:\n"
+	"the ACPI power button, SIGTERM to the program, file systems written back, power\n"
+	"off (docs/stop.md). After S seconds (default 30) the supervisor is killed.\n";
 static const char inst_delete[] = "Usage: isle instance delete NAME...\n"
 				  "Stops the instance if it runs (as isle instance stop), then "
 				  "removes its state,\nlog and disk.\n";

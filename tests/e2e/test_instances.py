@@ -201,6 +201,10 @@ def test_image_store(isle, guest):
     assert rc == 2 and "bad image name 'bad/name'" in err
     rc, out, err = isle("image", "create", "-a", "tcp_echo", "other")
     assert rc == 2 and "two programs" in err
+    rc, out, err = isle("image", "create", "-a", "nosuch-program")
+    assert rc == 127 and "nosuch-program" in err
+    assert sorted(p.name for p in store.parent.iterdir()) == ["echo-image",
+                                                              "tcp_echo-image"]
     rc, out, err = isle("image", "inspect", "nosuch")
     assert rc == 1 and "nosuch: no such image" in err
     assert isle.ok("image", "delete", "tcp_echo-image") == "deleted image tcp_echo-image\n"
@@ -287,6 +291,14 @@ def test_instance_lifecycle(isle, guest):
 
 def test_instance_crashed(isle, guest):
     echo_image(isle, guest, 1)
+    # IMAGE as a path (it holds '/'): the default name is its file name without .img
+    disk = isle.tmp / "echo.img"
+    disk.write_bytes((isle.tmp / "data/isle/images/echo-image/disk.img").read_bytes())
+    out = isle.ok("instance", "create", "./echo.img", "--net", "isolated", "--accel", "tcg",
+                  "-p", f"{free_port()}:7000")
+    name = re.match(r"instance (echo-[0-9a-f]{4}) started", out).group(1)
+    assert isle.rows()[name]["IMAGE"] == "echo.img"
+    isle.ok("instance", "delete", name)
     isle.ok("instance", "create", "echo-image", "--net", "isolated", "--accel", "tcg",
             "-p", f"{free_port()}:7000", "--name", "victim")
     pid = int(isle.rows()["victim"]["PID"])
