@@ -69,11 +69,11 @@ static int parse(const char *sub, int argc, char **argv, const char *shorts,
 		if (c == '?' || c == ':') {
 			char msg[160];
 
-			if (optopt)
-				snprintf(msg, sizeof(msg), "%s -%c",
-					 c == ':' ? "missing value for" : "unknown option", optopt);
+			if (c == '?' && optopt)
+				snprintf(msg, sizeof(msg), "unknown option -%c", optopt);
 			else
-				snprintf(msg, sizeof(msg), "unknown option or missing value: %s",
+				snprintf(msg, sizeof(msg), "%s %s",
+					 c == ':' ? "missing value for" : "unknown option",
 					 argv[optind - 1]);
 			return usage_error(sub, msg);
 		}
@@ -383,6 +383,13 @@ static int create(int argc, char **argv)
 		return st == 1 ? 0 : st;
 	}
 	memset(&s, 0, sizeof(s));
+	/* The isle run options first: a usage error wins over a missing image. */
+	strvec_push(&o.run, "image");
+	st = check_run(&o.run, &s);
+	free(o.run.v[--o.run.n]);
+	o.run.v[o.run.n] = NULL;
+	if (st)
+		goto out;
 	if (!o.image) {
 		st = usage_error("create", "no image: isle instance create IMAGE (or -i IMAGE)");
 		goto out;

@@ -55,13 +55,13 @@ static int parse(const char *sub, int argc, char **argv, const char *shorts,
 			continue;
 		}
 		if (c == '?' || c == ':') {
-			char msg[128];
+			char msg[160];
 
-			if (optopt)
-				snprintf(msg, sizeof(msg), "%s -%c",
-					 c == ':' ? "missing value for" : "unknown option", optopt);
+			if (c == '?' && optopt)
+				snprintf(msg, sizeof(msg), "unknown option -%c", optopt);
 			else
-				snprintf(msg, sizeof(msg), "unknown option or missing value: %s",
+				snprintf(msg, sizeof(msg), "%s %s",
+					 c == ':' ? "missing value for" : "unknown option",
 					 argv[optind - 1]);
 			return usage_error(sub, msg);
 		}
