@@ -376,3 +376,27 @@ def test_stop_keeps_written_data(isle, guest, tmp_path):
     disk = isle.inst_dir("s1") / "disk.img"
     assert isle.ok("image", "cat", str(disk), "/stopped.txt") == message
     assert "power button" in isle.ok("instance", "logs", "s1")
+
+
+def test_log_rotates_without_loss(isle, guest):
+    """chatty prints 1.5 MB: the log is rotated at 1 MiB (log.1 + log, both within the
+    cap) and isle instance logs shows every line once, in order."""
+    count, cap = 15000, 1 << 20
+    native = subprocess.run([str(guest("chatty")), str(count)], capture_output=True,
+                            timeout=60)
+    lines = native.stdout.decode().splitlines()
+    assert native.returncode == 0 and len(lines) == count + 1 and lines[-1] == "PASS chatty"
+    prog = isle.tmp / "chatty"
+    prog.write_bytes(Path(guest("chatty")).read_bytes())
+    prog.chmod(0o755)
+    (isle.tmp / "chatty.json").write_text(f'{{"Args": ["{count}"]}}\n')
+    isle.ok("image", "create", "-c", "chatty.json", "-a", "chatty", "-i", "chatty")
+    isle.ok("instance", "create", "chatty", "--accel", "tcg", "--name", "c1")
+    isle.wait_state("c1", r"exited\(0\)")
+    d = isle.inst_dir("c1")
+    assert 0 < (d / "log.1").stat().st_size <= cap
+    assert 0 < (d / "log").stat().st_size <= cap
+    out = isle.ok("instance", "logs", "c1").splitlines()
+    got = [line for line in out if line.startswith("line ")]
+    assert got == lines[:-1]
+    assert "PASS chatty" in out and out[-1] == "isle: instance c1: exited (status 0)"
