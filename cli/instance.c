@@ -26,61 +26,33 @@
 #include "runopts.h"
 #include "stage.h"
 #include "store.h"
-#include "target.h"
+#include "subopts.h"
 #include "usage.h"
 #include "util.h"
 
-int instance_logs(int argc, char **argv); /* instlogs.c */
-
-static char *instances_dir(void)
-{
-	return store_xdg_dir("state", "isle/instances");
-}
-
 static int usage_error(const char *sub, const char *msg)
 {
-	util_err("%s", msg);
-	util_err("try 'isle instance %s --help' for more information", sub);
-	return ISLE_EXIT_USAGE;
+	return subopts_usage_error("instance", sub, msg);
 }
 
-/* getopt_long over argv with -t/-h handled; each() takes the rest. 0, 1 (help printed)
- * or ISLE_EXIT_USAGE. */
 static int parse(const char *sub, int argc, char **argv, const char *shorts,
 		 const struct option *longs, int (*each)(int c, const char *arg, void *ctx),
 		 void *ctx)
 {
-	int c;
+	struct subopts o = {.cmd = "instance",
+			    .sub = sub,
+			    .shorts = shorts,
+			    .longs = longs,
+			    .help = usage_instance,
+			    .each = each,
+			    .ctx = ctx};
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
-		if (c == 'h') {
-			usage_instance(stdout, sub);
-			return 1;
-		}
-		if (c == 't') {
-			int st = target_check(optarg);
+	return subopts_parse(&o, argc, argv);
+}
 
-			if (st)
-				return st;
-			continue;
-		}
-		if (c == '?' || c == ':') {
-			char msg[160];
-
-			if (c == '?' && optopt)
-				snprintf(msg, sizeof(msg), "unknown option -%c", optopt);
-			else
-				snprintf(msg, sizeof(msg), "%s %s",
-					 c == ':' ? "missing value for" : "unknown option",
-					 argv[optind - 1]);
-			return usage_error(sub, msg);
-		}
-		if (each && each(c, optarg, ctx))
-			return ISLE_EXIT_USAGE;
-	}
-	return 0;
+static char *instances_dir(void)
+{
+	return store_xdg_dir("state", "isle/instances");
 }
 
 /* The instances' states, for list and the port check. */

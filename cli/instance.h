@@ -21,6 +21,9 @@
 /* argv[0] is "instance". Exit status, message printed. */
 int instance_main(int argc, char **argv);
 
+/* `isle instance logs` (instlogs.c); argv[0] is "logs". Exit status, message printed. */
+int instance_logs(int argc, char **argv);
+
 /* argv[0] is INST_SUPERVISE_CMD, argv[1] the instance directory. Runs the instance to its
  * end (detached by instance create) and returns 0, or 1 when its state is unusable. */
 int instance_supervise(int argc, char **argv);

@@ -3,7 +3,6 @@
  * instance's supervisor has ended and everything is printed, or ^C. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,10 +13,9 @@
 #include "abi/exit.h"
 #include "instance.h"
 #include "store.h"
+#include "subopts.h"
 #include "usage.h"
 #include "util.h"
-
-int instance_logs(int argc, char **argv);
 
 /* Copies fd from its offset to stdout until end of file. 0 or -errno. */
 static int drain(int fd)
@@ -70,33 +68,35 @@ static int follow(const char *dir, const char *log, int fd)
 	return 0;
 }
 
+static int follow_opt(int c, const char *arg, void *ctx)
+{
+	*(bool *)ctx = true; /* -f, the only other option */
+	return 0;
+}
+
 int instance_logs(int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{"follow", no_argument, NULL, 'f'},
+		{"target", required_argument, NULL, 't'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct inst_state s;
 	bool f = false;
+	struct subopts o = {.cmd = "instance",
+			    .sub = "logs",
+			    .shorts = ":ft:h",
+			    .longs = longs,
+			    .help = usage_instance,
+			    .each = follow_opt,
+			    .ctx = &f};
 	char *root, *dir, *log, *old;
-	int c, fd;
+	int st, fd;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":fh", longs, NULL)) != -1) {
-		if (c == 'h') {
-			usage_instance(stdout, "logs");
-			return 0;
-		}
-		if (c == 'f') {
-			f = true;
-			continue;
-		}
-		util_err("unknown option: %s", argv[optind - 1]);
-		util_err("try 'isle instance logs --help' for more information");
-		return ISLE_EXIT_USAGE;
-	}
+	st = subopts_parse(&o, argc, argv);
+	if (st)
+		return st == 1 ? 0 : st;
 	if (optind + 1 != argc) {
 		util_err("usage: isle instance logs NAME [-f]");
 		return ISLE_EXIT_USAGE;

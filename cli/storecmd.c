@@ -21,59 +21,33 @@
 #include "mfread.h"
 #include "stage.h"
 #include "store.h"
-#include "target.h"
+#include "subopts.h"
 #include "usage.h"
 #include "util.h"
-
-static int usage_error(const char *sub, const char *msg)
-{
-	util_err("%s", msg);
-	util_err("try 'isle image %s --help' for more information", sub);
-	return ISLE_EXIT_USAGE;
-}
-
-/* Common option letters: -t TARGET and -h; others per command. Returns 0, 1 after --help
- * was printed, or ISLE_EXIT_USAGE. */
-static int parse(const char *sub, int argc, char **argv, const char *shorts,
-		 const struct option *longs, int (*each)(int c, const char *arg, void *ctx),
-		 void *ctx)
-{
-	int c;
-
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
-		if (c == 'h') {
-			usage_image(stdout, sub);
-			return 1;
-		}
-		if (c == 't') {
-			int st = target_check(optarg);
-
-			if (st)
-				return st;
-			continue;
-		}
-		if (c == '?' || c == ':') {
-			char msg[160];
-
-			if (c == '?' && optopt)
-				snprintf(msg, sizeof(msg), "unknown option -%c", optopt);
-			else
-				snprintf(msg, sizeof(msg), "%s %s",
-					 c == ':' ? "missing value for" : "unknown option",
-					 argv[optind - 1]);
-			return usage_error(sub, msg);
-		}
-		if (each(c, optarg, ctx))
-			return ISLE_EXIT_USAGE;
-	}
-	return 0;
-}
 
 struct create_opts {
 	const char *config, *program, *name;
 };
+
+static int usage_error(const char *sub, const char *msg)
+{
+	return subopts_usage_error("image", sub, msg);
+}
+
+static int parse(const char *sub, int argc, char **argv, const char *shorts,
+		 const struct option *longs, int (*each)(int c, const char *arg, void *ctx),
+		 void *ctx)
+{
+	struct subopts o = {.cmd = "image",
+			    .sub = sub,
+			    .shorts = shorts,
+			    .longs = longs,
+			    .help = usage_image,
+			    .each = each,
+			    .ctx = ctx};
+
+	return subopts_parse(&o, argc, argv);
+}
 
 static int create_opt(int c, const char *arg, void *ctx)
 {
