@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -249,6 +250,23 @@ static int check_ports(const char *dir, const struct inst_state *s)
 	return st;
 }
 
+/* An exclusive lock on ROOT/.lock (flock), released by closing the returned fd; -1 after
+ * a message. */
+static int lock_instances(const char *root)
+{
+	char *p = util_xasprintf("%s/.lock", root);
+	int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+		util_err("cannot lock %s: %s", p, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	free(p);
+	return fd;
+}
+
 /* The default name: the image's name (a path's file name without .img) and 4 hex
  * digits. */
 static char *default_name(const char *image)
@@ -345,7 +363,7 @@ static int create(int argc, char **argv)
 	struct strvec run = {0};
 	const char *store_name;
 	char *disk = NULL, *cfg = NULL, *name = NULL, *root = NULL, *dir = NULL, *copy = NULL;
-	int st;
+	int st, lock = -1;
 	pid_t sup;
 
 	strvec_push(&o.run, "run");
@@ -411,7 +429,10 @@ static int create(int argc, char **argv)
 	if (st)
 		goto out;
 	st = 1;
-	if (check_ports(root, &s))
+	/* Held until the new VM runs (or create gives up): a concurrent create then sees this
+	 * instance's supervisor alive, with its ports, when it checks its own. */
+	lock = lock_instances(root);
+	if (lock < 0 || check_ports(root, &s))
 		goto out;
 	if (mkdir(dir, 0700) < 0) {
 		if (errno == EEXIST)
@@ -454,6 +475,8 @@ static int create(int argc, char **argv)
 	}
 	st = 0;
 out:
+	if (lock >= 0)
+		close(lock);
 	if (dir)
 		stage_remove(dir);
 	free(dir);
