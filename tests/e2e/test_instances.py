@@ -121,6 +121,18 @@ def echo(port, data=b"ping", attempts=WAIT_S * 2):
     pytest.fail(f"no echo from port {port}: {last!r}")
 
 
+def disk_users(disk):
+    """PIDs of the processes whose command line names disk (bytes): the VM's QEMU."""
+    users = []
+    for p in Path("/proc").iterdir():
+        try:
+            if p.name.isdigit() and disk in (p / "cmdline").read_bytes():
+                users.append(p.name)
+        except OSError:
+            pass
+    return users
+
+
 def echo_image(isle, guest, conns, name="echo-image"):
     prog = isle.tmp / "tcp_echo"
     prog.write_bytes(Path(guest("tcp_echo")).read_bytes())
@@ -302,6 +314,8 @@ def test_instance_crashed(isle, guest):
     isle.ok("instance", "create", "echo-image", "--net", "isolated", "--accel", "tcg",
             "-p", f"{free_port()}:7000", "--name", "victim")
     pid = int(isle.rows()["victim"]["PID"])
+    disk = str(isle.inst_dir("victim") / "disk.img").encode()
+    assert disk_users(disk), "the check below would prove nothing"
     assert pid == int(isle.state("victim")["pid"])
     os.kill(pid, signal.SIGKILL)  # the supervisor this test started
     row = isle.wait_state("victim", "crashed|running")
@@ -312,6 +326,12 @@ def test_instance_crashed(isle, guest):
         time.sleep(0.25)
     assert (row["STATE"], row["PID"]) == ("crashed", "-"), row
     assert isle.state("victim")["state"] == "running"  # what it last recorded
+    # its QEMU does not outlive it (parent-death signal)
+    for _ in range(WAIT_S * 4):
+        if not disk_users(disk):
+            break
+        time.sleep(0.25)
+    assert disk_users(disk) == []
     assert isle.ok("instance", "delete", "victim") == "deleted instance victim\n"
 
 
