@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,22 +38,29 @@ int store_mkdirs(const char *path)
 	return r;
 }
 
-char *store_xdg_dir(const char *which, const char *sub)
+/* The directory store_xdg_dir names, not created; NULL (quietly) when there is none. */
+static char *xdg_path(bool data, const char *sub)
 {
-	bool data = !strcmp(which, "data");
 	const char *xdg = getenv(data ? "XDG_DATA_HOME" : "XDG_STATE_HOME");
 	const char *home = getenv("HOME");
-	char *dir;
-	int r;
 
 	/* The XDG base directory specification: a relative value is ignored. */
 	if (xdg && xdg[0] == '/')
-		dir = util_xasprintf("%s/%s", xdg, sub);
-	else if (home && home[0] == '/')
-		dir = util_xasprintf("%s%s.local/%s/%s", home,
-				     home[strlen(home) - 1] == '/' ? "" : "/",
-				     data ? "share" : "state", sub);
-	else {
+		return util_xasprintf("%s/%s", xdg, sub);
+	if (home && home[0] == '/')
+		return util_xasprintf("%s%s.local/%s/%s", home,
+				      home[strlen(home) - 1] == '/' ? "" : "/",
+				      data ? "share" : "state", sub);
+	return NULL;
+}
+
+char *store_xdg_dir(const char *which, const char *sub)
+{
+	bool data = !strcmp(which, "data");
+	char *dir = xdg_path(data, sub);
+	int r;
+
+	if (!dir) {
 		util_err("no place for the %s: set HOME or %s to an absolute path",
 			 data ? "image store" : "instance state",
 			 data ? "XDG_DATA_HOME" : "XDG_STATE_HOME");
@@ -168,7 +176,7 @@ int store_resolve(const char *arg, char **disk, const char **store_name)
 	*store_name = NULL;
 	*disk = NULL;
 	if (!strchr(arg, '/') && inst_name_valid(arg)) {
-		char *dir = store_xdg_dir("data", "isle/images");
+		char *dir = xdg_path(true, "isle/images"); /* looking never creates it */
 
 		if (dir) {
 			char *p = util_xasprintf("%s/%s/%s", dir, arg, STORE_DISK);
