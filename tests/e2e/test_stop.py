@@ -13,7 +13,8 @@ never its group). Cases, on microvm (GED) and q35 (fixed-hardware button):
 - SIGTERM ignored with stop_timeout=1: the kernel's timeout ends it, status 143, reason
   "stop timeout";
 - a second SIGTERM while the program ignores the first (stop_timeout=600): isle kills
-  QEMU at once, status 143 with "interrupted, VM stopped".
+  QEMU at once, status 143 with "interrupted, VM stopped";
+- SIGTERM at once, before the guest is up: still graceful (isle presses again).
 Every run uses TMPDIR=tmp_path, which must hold no isle-qmp-* directory afterwards.
 Waits are bounded only as hang guards; no timing is asserted.
 """
@@ -186,4 +187,36 @@ def test_second_sigterm_kills(machine, tmp_path):
     assert status == 128 + signal.SIGTERM, err
     assert "isle: interrupted, VM stopped" in err, err
     assert "stop timeout" not in err, err
+    no_qmp_dirs_left(tmp_path)
+
+
+def sigterm_blocked(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("SigBlk:"):
+                return bool(int(line.split()[1], 16) & (1 << (signal.SIGTERM - 1)))
+    return False
+
+
+def test_stop_while_booting(machine, tmp_path):
+    """SIGTERM at once, while QEMU starts or the kernel boots (before the button is enabled
+    or the QMP socket exists): isle presses again every second, so the stop is still
+    graceful: the program's 143, not a killed QEMU."""
+    prog = guest_binary("stopme")
+    r = Run(isle_command(prog, ["default"], machine=machine), tmp_path)
+    try:
+        # As soon as isle blocks SIGTERM (it reads it from a signalfd from then on); before
+        # that the signal's default action would end isle itself.
+        deadline = time.monotonic() + 30
+        while not sigterm_blocked(r.proc.pid):
+            if time.monotonic() > deadline or r.proc.poll() is not None:
+                pytest.fail("isle never blocked SIGTERM")
+            time.sleep(0.001)
+        r.proc.send_signal(signal.SIGTERM)
+        status, out, err = r.finish()
+    finally:
+        r.kill()
+    assert status == 128 + signal.SIGTERM, err
+    assert "isle: power button: SIGTERM to the program" in err, err
+    assert "interrupted" not in err, err
     no_qmp_dirs_left(tmp_path)
