@@ -14,7 +14,8 @@ never its group). Cases, on microvm (GED) and q35 (fixed-hardware button):
   "stop timeout";
 - a second SIGTERM while the program ignores the first (stop_timeout=600): isle kills
   QEMU at once, status 143 with "interrupted, VM stopped";
-- SIGTERM at once, before the guest is up: still graceful (isle presses again).
+- SIGTERM at once, before the guest is up: still graceful (isle presses again);
+- a malformed stop_timeout is named in the log, the default kept.
 Every run uses TMPDIR=tmp_path, which must hold no isle-qmp-* directory afterwards.
 Waits are bounded only as hang guards; no timing is asserted.
 """
@@ -220,3 +221,15 @@ def test_stop_while_booting(machine, tmp_path):
     assert "isle: power button: SIGTERM to the program" in err, err
     assert "interrupted" not in err, err
     no_qmp_dirs_left(tmp_path)
+
+
+@pytest.mark.machines("microvm")
+@pytest.mark.parametrize("value", ["abc", "-1", "86401", "1s"])
+def test_bad_stop_timeout(machine, value, tmp_path):
+    """A malformed stop_timeout is named in the log and the default (10 s) kept."""
+    prog = guest_binary("stopme")
+    cmd = isle_command(prog, ["default"], machine=machine, extra=["-k", f"stop_timeout={value}"])
+    status, out, err = stop_after_ready(cmd, tmp_path)
+    assert status == 128 + signal.SIGTERM, err
+    assert (f"isle: kernel option stop_timeout={value}: not a number of seconds 0..86400, "
+            "using 10") in err, err
