@@ -3,8 +3,10 @@
  * and then commands, one JSON object per line; each command is answered by an object with
  * "return" or "error", and objects with "event" may come at any time in between.
  *
- * One connection per call; one deadline for the whole exchange, every wait a poll()
- * bounded by what is left of it. Lines longer than QMP_LINE_MAX are refused. */
+ * qmp_execute: one connection per call; one deadline for the whole exchange, every wait a
+ * poll() bounded by what is left of it. A connection kept open (qmp_open) keeps its
+ * partial input between commands, so an event half read stays whole. Lines longer than
+ * QMP_LINE_MAX are refused. */
 #include <errno.h>
 #include <jansson.h>
 #include <poll.h>
@@ -21,14 +23,21 @@
 
 #define QMP_LINE_MAX 65536
 
+struct qmp_conn {
+	int fd;
+	size_t len; /* bytes in buf: what has been read past the last whole line */
+	char buf[QMP_LINE_MAX];
+	char line[QMP_LINE_MAX + 1];
+};
+
+/* One call's context: the connection, the deadline, where the reason goes. */
 struct conn {
+	struct qmp_conn *q;
 	int fd;
 	long long deadline_ms;
 	int timeout_ms;
 	char *err;
 	size_t errlen;
-	size_t len; /* bytes in buf */
-	char buf[QMP_LINE_MAX];
 };
 
 static long long now_ms(void)
@@ -74,32 +83,34 @@ static int wait_fd(struct conn *c, short events)
 /* The next line (without its line end, NUL-terminated) into line[QMP_LINE_MAX]. */
 static int read_line(struct conn *c, char *line)
 {
+	struct qmp_conn *q = c->q;
+
 	for (;;) {
-		char *nl = memchr(c->buf, '\n', c->len);
+		char *nl = memchr(q->buf, '\n', q->len);
 
 		if (nl) {
-			size_t n = (size_t)(nl - c->buf);
+			size_t n = (size_t)(nl - q->buf);
 
-			memcpy(line, c->buf, n);
+			memcpy(line, q->buf, n);
 			line[n] = '\0';
 			if (n > 0 && line[n - 1] == '\r')
 				line[n - 1] = '\0';
-			c->len -= n + 1;
-			memmove(c->buf, nl + 1, c->len);
+			q->len -= n + 1;
+			memmove(q->buf, nl + 1, q->len);
 			return 0;
 		}
-		if (c->len == sizeof(c->buf))
+		if (q->len == sizeof(q->buf))
 			return fail(c, EPROTO, "QEMU sent a line longer than %s bytes", "65536");
 		int r = wait_fd(c, POLLIN);
 		if (r)
 			return r;
-		ssize_t n = read(c->fd, c->buf + c->len, sizeof(c->buf) - c->len);
+		ssize_t n = read(c->fd, q->buf + q->len, sizeof(q->buf) - q->len);
 		if (n == 0)
 			return fail(c, ECONNRESET, "QEMU closed the connection%s", "");
 		if (n < 0 && errno != EINTR && errno != EAGAIN)
 			return fail(c, errno, "read: %s", strerror(errno));
 		if (n > 0)
-			c->len += (size_t)n;
+			q->len += (size_t)n;
 	}
 }
 
@@ -184,64 +195,95 @@ static int greeting(struct conn *c, char *line)
 	return r;
 }
 
-int qmp_execute(const char *sock_path, const char *command, int timeout_ms, char *err,
-		size_t errlen)
+static void call_init(struct conn *c, struct qmp_conn *q, int timeout_ms, char *err, size_t errlen)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	struct conn *c;
-	char *line;
-	int r;
-
-	if (errlen)
-		err[0] = '\0';
-	if (strlen(sock_path) >= sizeof(sa.sun_path)) {
-		if (errlen)
-			snprintf(err, errlen, "connect %s: path too long for a unix socket",
-				 sock_path);
-		return -ENAMETOOLONG;
-	}
-	if (strlen(command) > 128 || strpbrk(command, "\"\\\n")) {
-		if (errlen)
-			snprintf(err, errlen, "bad QMP command name");
-		return -EINVAL;
-	}
-	c = malloc(sizeof(*c));
-	line = malloc(QMP_LINE_MAX + 1);
-	if (!c || !line) {
-		free(c);
-		free(line);
-		if (errlen)
-			snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	*c = (struct conn){.deadline_ms = now_ms() + timeout_ms,
+	*c = (struct conn){.q = q,
+			   .fd = q ? q->fd : -1,
+			   .deadline_ms = now_ms() + timeout_ms,
 			   .timeout_ms = timeout_ms,
 			   .err = err,
 			   .errlen = errlen};
+	if (errlen)
+		err[0] = '\0';
+}
+
+int qmp_open(const char *sock_path, int timeout_ms, struct qmp_conn **out, char *err, size_t errlen)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct qmp_conn *q;
+	struct conn c;
+	int r;
+
+	*out = NULL;
+	call_init(&c, NULL, timeout_ms, err, errlen);
+	if (strlen(sock_path) >= sizeof(sa.sun_path))
+		return fail(&c, ENAMETOOLONG, "connect %s: path too long for a unix socket",
+			    sock_path);
+	q = malloc(sizeof(*q));
+	if (!q)
+		return fail(&c, ENOMEM, "out of memory%s", "");
+	q->len = 0;
 	strcpy(sa.sun_path, sock_path);
-	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (c->fd < 0) {
-		r = fail(c, errno, "socket: %s", strerror(errno));
-		goto out;
+	q->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (q->fd < 0) {
+		r = fail(&c, errno, "socket: %s", strerror(errno));
+		free(q);
+		return r;
 	}
-	if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 && errno != EINPROGRESS) {
+	c.q = q;
+	c.fd = q->fd;
+	if (connect(q->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 && errno != EINPROGRESS) {
 		int e = errno;
 
 		if (errlen)
 			snprintf(err, errlen, "connect %s: %s", sock_path, strerror(e));
 		r = -e;
-		goto out;
+	} else {
+		r = greeting(&c, q->line);
+		if (!r)
+			r = execute(&c, "qmp_capabilities", q->line);
 	}
-	r = greeting(c, line);
-	if (!r)
-		r = execute(c, "qmp_capabilities", line);
-	if (!r)
-		r = execute(c, command, line);
-out:
-	if (c->fd >= 0)
-		close(c->fd);
-	free(c);
-	free(line);
+	if (r) {
+		qmp_close(q);
+		return r;
+	}
+	*out = q;
+	return 0;
+}
+
+int qmp_command(struct qmp_conn *q, const char *command, int timeout_ms, char *err, size_t errlen)
+{
+	struct conn c;
+
+	call_init(&c, q, timeout_ms, err, errlen);
+	if (strlen(command) > 128 || strpbrk(command, "\"\\\n"))
+		return fail(&c, EINVAL, "bad QMP command name%s", "");
+	return execute(&c, command, q->line);
+}
+
+void qmp_close(struct qmp_conn *q)
+{
+	if (!q)
+		return;
+	if (q->fd >= 0)
+		close(q->fd);
+	free(q);
+}
+
+int qmp_execute(const char *sock_path, const char *command, int timeout_ms, char *err,
+		size_t errlen)
+{
+	long long deadline = now_ms() + timeout_ms;
+	struct qmp_conn *q;
+	int r = qmp_open(sock_path, timeout_ms, &q, err, errlen);
+
+	if (r)
+		return r;
+	long long left = deadline - now_ms();
+	r = qmp_command(q, command, left > 0 ? (int)left : 0, err, errlen);
+	if (r == -ETIMEDOUT && errlen) /* name the caller's whole budget */
+		snprintf(err, errlen, "no answer within %d ms", timeout_ms);
+	qmp_close(q);
 	return r;
 }
 

@@ -30,7 +30,9 @@
 #define STOP_GRACE_MS 5000  /* after SIGTERM, how long QEMU gets before SIGKILL */
 #define EOF_BYTE 0x04	    /* ^D: end of input for the kernel's console */
 #define QMP_TIMEOUT_MS 5000 /* for the power button press itself */
-#define RELAY_TIMEOUT (-1)  /* relay(): the deadline passed */
+#define REPRESS_MS 1000	    /* the button is pressed again this often while stopping */
+#define REPRESS_TIMEOUT_MS 1000
+#define RELAY_TIMEOUT (-1) /* relay(): the deadline passed */
 
 static void stop_signals(sigset_t *set)
 {
@@ -292,25 +294,44 @@ static int relay(int sigfd, int log_rd, struct feed *f, struct klog *k, const ch
 	}
 }
 
-/* After the first stop signal sig: press the power button and keep relaying. Returns 0
+/* After the first stop signal sig: press the power button and keep relaying. The button
+ * is pressed again every REPRESS_MS (the kernel ignores presses after the first it sees):
+ * a press that reaches a VM still booting, before its kernel enabled the button, or one
+ * sent before QEMU opened its QMP socket (ENOENT, ECONNREFUSED) is not lost. Returns 0
  * when the VM ended by itself (log EOF), else the signal to report after killing QEMU. */
 static int graceful_stop(const struct vm_io *io, int sigfd, int log_rd, struct feed *f,
 			 struct klog *k, const char **unlink_path, int sig)
 {
-	char err[256];
-	int r = qmp_powerdown(io->qmp_socket, QMP_TIMEOUT_MS, err, sizeof(err));
+	long long end = now_ms() + io->stop_timeout_ms;
+	bool pressed = false;
+	char err[256] = "";
 
-	if (r < 0) {
-		util_err("cannot press the VM's power button (%s); stopping QEMU", err);
+	for (;;) {
+		int r = qmp_powerdown(io->qmp_socket, pressed ? REPRESS_TIMEOUT_MS : QMP_TIMEOUT_MS,
+				      err, sizeof(err));
+
+		if (r == 0) {
+			pressed = true;
+		} else if (!pressed && r != -ENOENT && r != -ECONNREFUSED) {
+			util_err("cannot press the VM's power button (%s); stopping QEMU", err);
+			return sig;
+		}
+		long long next = now_ms() + REPRESS_MS;
+
+		r = relay(sigfd, log_rd, f, k, unlink_path, next < end ? next : end);
+		if (r != RELAY_TIMEOUT)
+			return r; /* 0 at log EOF, or a second signal */
+		if (now_ms() < end)
+			continue;
+		if (pressed)
+			util_err("the VM did not power off within %g s of the power button; "
+				 "stopping "
+				 "QEMU",
+				 io->stop_timeout_ms / 1000.0);
+		else
+			util_err("cannot press the VM's power button (%s); stopping QEMU", err);
 		return sig;
 	}
-	r = relay(sigfd, log_rd, f, k, unlink_path, now_ms() + io->stop_timeout_ms);
-	if (r == RELAY_TIMEOUT) {
-		util_err("the VM did not power off within %g s of the power button; stopping QEMU",
-			 io->stop_timeout_ms / 1000.0);
-		return sig;
-	}
-	return r; /* 0 at log EOF, or a second signal */
 }
 
 int vm_run(char *const argv[], const struct vm_io *io)

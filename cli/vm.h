@@ -36,10 +36,11 @@ int vm_signals_block(void);
  *   ISLE_EXIT_CANNOT_RUN (message printed) when argv[0] cannot be executed,
  *   ISLE_EXIT_SIGINT / ISLE_EXIT_SIGTERM after SIGINT / SIGTERM or SIGHUP: the child is
  *   sent SIGTERM (SIGKILL 5 s later), reaped, and "isle: interrupted, VM stopped" printed.
- * With io->qmp_socket, a stop signal first presses the power button (qmp_powerdown); if
- * the VM then powers off by itself, the result is the STATUS of its exit line as above;
- * a second signal, no power off within io->stop_timeout_ms, or a failed press end it as
- * just described (a failed press or the timeout with a one-line message). */
+ * With io->qmp_socket, a stop signal first presses the power button (qmp_powerdown; again
+ * every second, a missing socket retried); if the VM then powers off by itself, the
+ * result is the STATUS of its exit line as above; a second signal, no power off within
+ * io->stop_timeout_ms, or a first press that fails other than for a missing socket end it
+ * as just described (the last two with a one-line message). */
 int vm_run(char *const argv[], const struct vm_io *io);
 
 #endif

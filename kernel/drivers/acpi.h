@@ -45,6 +45,10 @@ struct acpi_fadt_info {
 	uint16_t sci_int;
 	uint32_t smi_cmd;
 	uint8_t acpi_enable;
+	/* General-purpose event blocks (I/O ports, 0 when absent; status bytes, then as many
+	 * enable bytes): the power button driver disables them all. */
+	uint16_t gpe0_blk, gpe1_blk;
+	uint8_t gpe0_len, gpe1_len;
 };
 
 /* From the MADT (5.2.12). */

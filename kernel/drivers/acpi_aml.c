@@ -227,9 +227,11 @@ static int ged_region(const uint8_t *p, const uint8_t *end, struct acpi_ged *out
 {
 	static const uint8_t op[] = {AML_EXT, AML_EXT_REGION};
 	for (const uint8_t *r; (r = find_bytes(p, end, op, sizeof(op))) != NULL; p = r + 1) {
+		if ((size_t)(end - r) < sizeof(op) + 4 + 1)
+			break;
 		const uint8_t *q = r + sizeof(op) + 4; /* a plain NameSeg */
 		uint64_t off, len;
-		if (q >= end || q[0] != REGION_SYSTEM_MEMORY)
+		if (q[0] != REGION_SYSTEM_MEMORY)
 			continue;
 		q++;
 		if (!aml_integer(&q, end, &off) || !aml_integer(&q, end, &len) || len < 4 ||

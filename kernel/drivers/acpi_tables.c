@@ -18,7 +18,11 @@
 #define FADT_ACPI_ENABLE 52
 #define FADT_PM1A_EVT 56
 #define FADT_PM1B_EVT 60
+#define FADT_GPE0_BLK 80
+#define FADT_GPE1_BLK 84
 #define FADT_PM1_EVT_LEN 88
+#define FADT_GPE0_LEN 92
+#define FADT_GPE1_LEN 93
 #define FADT_X_PM1A_EVT 148
 #define FADT_X_PM1B_EVT 160
 #define FADT_PM1A_CNT 64
@@ -169,6 +173,14 @@ void acpi_fadt_parse(const uint8_t *fadt, uint32_t len, struct acpi_fadt_info *o
 	}
 	if (len > FADT_PM1_EVT_LEN)
 		out->pm1_evt_len = fadt[FADT_PM1_EVT_LEN];
+	if (len > FADT_GPE1_LEN) {
+		uint32_t g0 = acpi_get32(fadt + FADT_GPE0_BLK),
+			 g1 = acpi_get32(fadt + FADT_GPE1_BLK);
+		out->gpe0_blk = g0 <= 0xffff ? (uint16_t)g0 : 0;
+		out->gpe1_blk = g1 <= 0xffff ? (uint16_t)g1 : 0;
+		out->gpe0_len = fadt[FADT_GPE0_LEN];
+		out->gpe1_len = fadt[FADT_GPE1_LEN];
+	}
 	if (len > FADT_CENTURY)
 		out->century = fadt[FADT_CENTURY];
 	if (len >= FADT_FLAGS + 4)

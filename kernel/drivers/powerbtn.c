@@ -2,7 +2,8 @@
  *
  * Fixed hardware (ACPI 6.4 4.8.2.2.1.3 and 4.8.3.1): PWRBTN_STS is bit 8 of the PM1 status
  * register (first half of each PM1 event block; cleared by writing 1), PWRBTN_EN bit 8 of
- * the enable register (second half). Only PWRBTN_EN is left set, so the level-triggered
+ * the enable register (second half). Only PWRBTN_EN is left set, and every general-purpose
+ * event enable (second half of each GPE block, 4.8.4.1) cleared, so the level-triggered
  * SCI (routed per the MADT's override of its ISA irq) cannot be held by another event
  * nobody clears. SCI_EN (bit 0 of PM1 control) off means the chipset is still in legacy
  * mode: ACPI_ENABLE is written to SMI_CMD first (4.8.2.5; bounded wait for SCI_EN).
@@ -43,6 +44,11 @@ static uint16_t pm1_en[2];
 bool powerbtn_stop_timed_out(void)
 {
 	return timed_out;
+}
+
+void powerbtn_exiting(void)
+{
+	ktimer_cancel(&stop_timer);
 }
 
 static void stop_timer_fired(struct ktimer *t)
@@ -118,6 +124,13 @@ static bool acpi_mode_on(const struct acpi_fadt_info *f)
 	return false;
 }
 
+/* Clear the enable half of a GPE block of len bytes at port blk. */
+static void gpe_disable(uint16_t blk, uint8_t len)
+{
+	for (unsigned i = len / 2; blk != 0 && i < len; i++)
+		arch_outb((uint16_t)(blk + i), 0);
+}
+
 static void fixed_init(const struct acpi_fadt_info *f)
 {
 	unsigned half = f->pm1_evt_len / 2;
@@ -129,6 +142,8 @@ static void fixed_init(const struct acpi_fadt_info *f)
 	}
 	if (!acpi_mode_on(f))
 		printk("isle: acpi: cannot switch to ACPI mode; the power button may not work\n");
+	gpe_disable(f->gpe0_blk, f->gpe0_len);
+	gpe_disable(f->gpe1_blk, f->gpe1_len);
 	const uint16_t blk[2] = {f->pm1a_evt, f->pm1b_evt};
 	for (int i = 0; i < 2; i++) {
 		if (blk[i] == 0)

@@ -27,4 +27,8 @@ void powerbtn_init(void);
  * reason "stop timeout" (signal_kill_default). */
 bool powerbtn_stop_timed_out(void);
 
+/* The program is ending anyway (program_exit): the stop timer, if armed, is cancelled so
+ * that it cannot log a timeout while the file systems are written back. */
+void powerbtn_exiting(void);
+
 #endif

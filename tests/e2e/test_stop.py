@@ -13,7 +13,9 @@ never its group). Cases, on microvm (GED) and q35 (fixed-hardware button):
 - SIGTERM ignored with stop_timeout=1: the kernel's timeout ends it, status 143, reason
   "stop timeout";
 - a second SIGTERM while the program ignores the first (stop_timeout=600): isle kills
-  QEMU at once, status 143 with "interrupted, VM stopped".
+  QEMU at once, status 143 with "interrupted, VM stopped";
+- SIGTERM at once, before the guest is up: still graceful (isle presses again);
+- a malformed stop_timeout is named in the log, the default kept.
 Every run uses TMPDIR=tmp_path, which must hold no isle-qmp-* directory afterwards.
 Waits are bounded only as hang guards; no timing is asserted.
 """
@@ -187,3 +189,47 @@ def test_second_sigterm_kills(machine, tmp_path):
     assert "isle: interrupted, VM stopped" in err, err
     assert "stop timeout" not in err, err
     no_qmp_dirs_left(tmp_path)
+
+
+def sigterm_blocked(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("SigBlk:"):
+                return bool(int(line.split()[1], 16) & (1 << (signal.SIGTERM - 1)))
+    return False
+
+
+def test_stop_while_booting(machine, tmp_path):
+    """SIGTERM at once, while QEMU starts or the kernel boots (before the button is enabled
+    or the QMP socket exists): isle presses again every second, so the stop is still
+    graceful: the program's 143, not a killed QEMU."""
+    prog = guest_binary("stopme")
+    r = Run(isle_command(prog, ["default"], machine=machine), tmp_path)
+    try:
+        # As soon as isle blocks SIGTERM (it reads it from a signalfd from then on); before
+        # that the signal's default action would end isle itself.
+        deadline = time.monotonic() + 30
+        while not sigterm_blocked(r.proc.pid):
+            if time.monotonic() > deadline or r.proc.poll() is not None:
+                pytest.fail("isle never blocked SIGTERM")
+            time.sleep(0.001)
+        r.proc.send_signal(signal.SIGTERM)
+        status, out, err = r.finish()
+    finally:
+        r.kill()
+    assert status == 128 + signal.SIGTERM, err
+    assert "isle: power button: SIGTERM to the program" in err, err
+    assert "interrupted" not in err, err
+    no_qmp_dirs_left(tmp_path)
+
+
+@pytest.mark.machines("microvm")
+@pytest.mark.parametrize("value", ["abc", "-1", "86401", "1s"])
+def test_bad_stop_timeout(machine, value, tmp_path):
+    """A malformed stop_timeout is named in the log and the default (10 s) kept."""
+    prog = guest_binary("stopme")
+    cmd = isle_command(prog, ["default"], machine=machine, extra=["-k", f"stop_timeout={value}"])
+    status, out, err = stop_after_ready(cmd, tmp_path)
+    assert status == 128 + signal.SIGTERM, err
+    assert (f"isle: kernel option stop_timeout={value}: not a number of seconds 0..86400, "
+            "using 10") in err, err

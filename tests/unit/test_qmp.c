@@ -1,9 +1,10 @@
 /* test_qmp.c: cli/qmp.c against a fake QMP server: a thread listening on a unix socket in
  * a private temporary directory that plays a script (send a line, receive a line and
  * record it, close). Covered: the normal exchange (greeting, capabilities, the command,
- * events before the return, CRLF line ends, replies split in small pieces), error replies,
- * EOF, silence until the timeout, a missing socket, a bad greeting, an overlong line, a
- * path too long for a unix socket. */
+ * events before the return, CRLF line ends, replies split in small pieces), a connection
+ * kept open across commands (an event split between them), error replies, EOF, silence
+ * until the timeout, a missing socket, a bad greeting, an overlong line, a path too long
+ * for a unix socket. */
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -171,6 +172,34 @@ static void test_exchange_recorded(void **state)
 	free(s);
 }
 
+/* A connection kept open: an event split across two replies stays whole. */
+static void test_held_connection(void **state)
+{
+	const struct step steps[] = {
+		{SEND, GREETING},
+		{RECV, "caps"},
+		{SEND, RETURN},
+		{RECV, "cmd1"},
+		{SEND, RETURN "{\"timestamp\": {\"seconds\": 1, \"micro"},
+		{RECV, "cmd2"},
+		{SEND, "seconds\": 2}, \"event\": \"POWERDOWN\"}\r\n" RETURN},
+	};
+	struct server *s = start(steps, sizeof(steps) / sizeof(steps[0]));
+	struct qmp_conn *q;
+	char err[256];
+	assert_int_equal(qmp_open(sock_path, 10000, &q, err, sizeof(err)), 0);
+	assert_int_equal(qmp_command(q, "system_powerdown", 10000, err, sizeof(err)), 0);
+	assert_int_equal(qmp_command(q, "system_powerdown", 10000, err, sizeof(err)), 0);
+	qmp_close(q);
+	pthread_join(s->thread, NULL);
+	assert_int_equal(s->n_received, 3);
+	assert_string_equal(s->received[2], "{\"execute\": \"system_powerdown\"}\n");
+	close(s->listen_fd);
+	unlink(sock_path);
+	free(s);
+	qmp_close(NULL);
+}
+
 static void test_error_reply(void **state)
 {
 	const struct step steps[] = {
@@ -260,10 +289,15 @@ int main(void)
 {
 	signal(SIGPIPE, SIG_IGN); /* a server write after the client left fails with EPIPE */
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_powerdown),    cmocka_unit_test(test_exchange_recorded),
-		cmocka_unit_test(test_error_reply),  cmocka_unit_test(test_eof),
-		cmocka_unit_test(test_timeout),	     cmocka_unit_test(test_no_socket),
-		cmocka_unit_test(test_bad_greeting), cmocka_unit_test(test_overlong_line),
+		cmocka_unit_test(test_powerdown),
+		cmocka_unit_test(test_held_connection),
+		cmocka_unit_test(test_exchange_recorded),
+		cmocka_unit_test(test_error_reply),
+		cmocka_unit_test(test_eof),
+		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_no_socket),
+		cmocka_unit_test(test_bad_greeting),
+		cmocka_unit_test(test_overlong_line),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
