@@ -40,7 +40,8 @@ static const char inst_create[] =
 	"  -i, --image IMAGE      the image (instead of the positional IMAGE)\n"
 	"  -c, --config FILE      RunConfig (memory, CPUs, Ports) from FILE; by default\n"
 	"                         the config a store image was built with\n"
-	"  -p, --port PORT        forward 127.0.0.1:HOST to GUEST (default HOST) in the\n"
+	"  -p, --port HOST[:GUEST][/udp]\n"
+	"                         forward 127.0.0.1:HOST to GUEST (default HOST) in the\n"
 	"                         guest, as isle run -p (repeatable); replaces the\n"
 	"                         config's Ports; a host port of another live instance or\n"
 	"                         in use on the host is refused\n"
@@ -49,6 +50,7 @@ static const char inst_create[] =
 	"  -m, --memory SIZE      guest memory, as isle run -m\n"
 	"      --smp N            virtual CPUs, as isle run --smp\n"
 	"      --accel MODE       as isle run --accel\n"
+	"  -t, --target TARGET    onprem (the only target so far)\n"
 	"With RebootOnExit in the image, a program that exits non-zero is started again\n"
 	"(at most 10 times, waiting 1, 2, 4, ... up to 30 s between).\n";
 static const char inst_list[] =
@@ -93,6 +95,6 @@ void usage_instance(FILE *f, const char *sub)
 		if (!sub || !strcmp(sub, names[i]))
 			fprintf(f, "%s%s", parts[i], !sub && i < 4 ? "\n" : "");
 	fprintf(f, "State: $XDG_STATE_HOME/isle/instances/NAME (default ~/.local/state/...).\n"
-		   "Exit status: 0 ok, 1 failed (not found, port in use, the VM did not "
-		   "start), 2 bad\ncommand line or target.\n");
+		   "Exit status: 0 ok, 1 failed (no such instance, port in use, the VM did "
+		   "not start),\n2 bad command line, name or target, 127 IMAGE not found.\n");
 }
