@@ -397,8 +397,9 @@ static int create(int argc, char **argv)
 	} else if (store_name) {
 		struct stat sb;
 
-		cfg = util_xasprintf("%s", disk);
-		strcpy(cfg + strlen(cfg) - strlen(STORE_DISK), STORE_CONFIG);
+		/* disk is STORE/NAME/disk.img: the config copy is next to it */
+		cfg = util_xasprintf("%.*s%s", (int)(strlen(disk) - strlen(STORE_DISK)), disk,
+				     STORE_CONFIG);
 		if (stat(cfg, &sb) < 0) {
 			free(cfg);
 			cfg = NULL;
