@@ -8,6 +8,7 @@
 #define ISLE_CLI_INSTANCE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "inststate.h"
@@ -20,6 +21,10 @@
 
 /* argv[0] is "instance". Exit status, message printed. */
 int instance_main(int argc, char **argv);
+
+/* `isle instance create` (instcreate.c); argv[0] is "create". Exit status, message
+ * printed. */
+int instance_create(int argc, char **argv);
 
 /* `isle instance logs` (instlogs.c); argv[0] is "logs". Exit status, message printed. */
 int instance_logs(int argc, char **argv);
@@ -42,6 +47,17 @@ long inst_vm_pid(long pid);
 
 /* Resident set size of pid in bytes, or 0. */
 uint64_t inst_rss(long pid);
+
+/* One instance found by inst_scan. */
+struct inst_entry {
+	struct inst_state s;
+	bool alive; /* inst_alive(&s) when scanned */
+};
+
+/* Reads the state of every instance under root (directories whose state names them),
+ * sorted by name, into a new array *out (caller frees; NULL when none). Returns the
+ * count. */
+size_t inst_scan(const char *root, struct inst_entry **out);
 
 /* Reads DIR/state. 0, or -errno / -EINVAL. */
 int inst_read_state(const char *dir, struct inst_state *s);

@@ -137,3 +137,39 @@ int inst_write_state(const char *dir, const struct inst_state *s)
 	free(text);
 	return r;
 }
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct inst_entry *)a)->s.name,
+		      ((const struct inst_entry *)b)->s.name);
+}
+
+size_t inst_scan(const char *dir, struct inst_entry **out)
+{
+	struct inst_entry *v = NULL;
+	struct dirent *e;
+	size_t n = 0;
+	DIR *d = opendir(dir);
+
+	*out = NULL;
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char *p;
+
+		if (e->d_name[0] == '.')
+			continue;
+		v = util_xrealloc(v, (n + 1) * sizeof(*v));
+		p = util_xasprintf("%s/%s", dir, e->d_name);
+		if (inst_read_state(p, &v[n].s) == 0 && !strcmp(v[n].s.name, e->d_name)) {
+			v[n].alive = inst_alive(&v[n].s);
+			n++;
+		}
+		free(p);
+	}
+	closedir(d);
+	if (n)
+		qsort(v, n, sizeof(*v), by_name);
+	*out = v;
+	return n;
+}
