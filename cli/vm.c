@@ -232,7 +232,7 @@ static void hold_qmp(struct sup *s)
 	if (!s->io->qmp_socket || s->qmp || now < s->hold_next_ms || now > s->hold_until_ms)
 		return;
 	r = qmp_open(s->io->qmp_socket, QMP_TIMEOUT_MS, &s->qmp, err, sizeof(err));
-	if (r == -ENOENT || r == -ECONNREFUSED) {
+	if (r == -ENOENT || r == -ECONNREFUSED || r == -ETIMEDOUT) { /* not up yet, or busy */
 		s->hold_next_ms = now_ms() + HOLD_RETRY_MS;
 		return;
 	}
