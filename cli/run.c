@@ -236,6 +236,7 @@ static void qmp_dir_make(char **dir, char **sock)
 	*sock = util_xasprintf("%s/qmp.sock", *dir);
 }
 
+/* (vm.c removes both as soon as it holds the QMP connection; then this finds nothing.) */
 static void qmp_dir_remove(char *dir, char *sock)
 {
 	if (sock)
@@ -309,6 +310,7 @@ static int run(const struct run_options *o, const struct config *c, enum run_tar
 			.show_exit = o->verbose,
 			.unlink_when_running = bundle,
 			.qmp_socket = qmp_sock,
+			.qmp_dir = qmp_dir,
 			.stop_timeout_ms = (kernel_stop_timeout(append) + STOP_CLI_EXTRA_S) * 1000,
 		};
 

@@ -19,6 +19,10 @@ struct vm_io {
 	 * button and waits up to stop_timeout_ms for the VM to power off by itself. */
 	const char *qmp_socket;
 	int stop_timeout_ms;
+	/* If not NULL, the private directory holding qmp_socket: as soon as QEMU has made the
+	 * socket isle connects to it and keeps the connection, then removes the socket and
+	 * this directory, so that not even a SIGKILL of isle can leave them behind. */
+	const char *qmp_dir;
 };
 
 /* Blocks SIGINT, SIGTERM and SIGHUP (vm_run reads them from a signalfd) and ignores SIGPIPE

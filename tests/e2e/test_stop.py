@@ -15,7 +15,8 @@ never its group). Cases, on microvm (GED) and q35 (fixed-hardware button):
 - a second SIGTERM while the program ignores the first (stop_timeout=600): isle kills
   QEMU at once, status 143 with "interrupted, VM stopped";
 - SIGTERM at once, before the guest is up: still graceful (isle presses again);
-- a malformed stop_timeout is named in the log, the default kept.
+- a malformed stop_timeout is named in the log, the default kept;
+- SIGKILL of isle once the guest is up leaves no socket or directory behind.
 Every run uses TMPDIR=tmp_path, which must hold no isle-qmp-* directory afterwards.
 Waits are bounded only as hang guards; no timing is asserted.
 """
@@ -233,3 +234,30 @@ def test_bad_stop_timeout(machine, value, tmp_path):
     assert status == 128 + signal.SIGTERM, err
     assert (f"isle: kernel option stop_timeout={value}: not a number of seconds 0..86400, "
             "using 10") in err, err
+
+
+@pytest.mark.machines("microvm")
+def test_sigkill_leaves_no_socket(machine, tmp_path):
+    """Once the guest is up isle holds its QMP connection and has removed the socket and
+    its directory: even SIGKILL of isle (QEMU then goes by PDEATHSIG) leaves nothing in
+    $TMPDIR."""
+    prog = guest_binary("stopme")
+    r = Run(isle_command(prog, ["default"], machine=machine), tmp_path)
+    children = []
+    try:
+        r.wait_for(READY)
+        no_qmp_dirs_left(tmp_path)
+        with open(f"/proc/{r.proc.pid}/task/{r.proc.pid}/children") as f:
+            children = [int(p) for p in f.read().split()]
+        r.proc.send_signal(signal.SIGKILL)
+        r.proc.wait(timeout=30)
+    finally:
+        r.kill()
+        deadline = time.monotonic() + 30
+        for pid in children:
+            while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if os.path.exists(f"/proc/{pid}"):
+                os.kill(pid, signal.SIGKILL)
+    assert children, "no QEMU child found"
+    no_qmp_dirs_left(tmp_path)
