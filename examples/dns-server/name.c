@@ -51,7 +51,7 @@ int dns_name_under(const uint8_t *name, const uint8_t *origin)
 int dns_name_read(const uint8_t *msg, size_t len, size_t *off, uint8_t *out)
 {
 	size_t pos = *off, outlen = 0;
-	int jumped = 0;
+	int jumped = 0, hops = 0;
 
 	for (;;) {
 		if (pos >= len)
@@ -61,8 +61,9 @@ int dns_name_read(const uint8_t *msg, size_t len, size_t *off, uint8_t *out)
 			if (pos + 1 >= len)
 				return -1;
 			size_t target = ((size_t)(c & 0x3f) << 8) | msg[pos + 1];
-			/* Strictly backwards: each jump lowers pos, so this ends. */
-			if (target >= pos)
+			/* Strictly backwards: each jump lowers pos, so this ends; the hop count
+			 * bounds the work as well (a name has at most 127 labels). */
+			if (target >= pos || ++hops > 127)
 				return -1;
 			if (!jumped)
 				*off = pos + 2;

@@ -202,10 +202,16 @@ static int record(struct zp *c)
 	}
 	if (!type)
 		return zp_fail(c, c->lineno, "no record type");
-	if (!have_ttl) {
-		if (!c->have_ttl)
-			return zp_fail(c, c->lineno, "no TTL: give one or set $TTL first");
+	/* No TTL: $TTL (RFC 2308 4), else the last one given (RFC 1035 5.1). */
+	if (have_ttl) {
+		c->last_ttl = ttl;
+		c->have_last = 1;
+	} else if (c->have_ttl) {
 		ttl = c->default_ttl;
+	} else if (c->have_last) {
+		ttl = c->last_ttl;
+	} else {
+		return zp_fail(c, c->lineno, "no TTL: give one or set $TTL first");
 	}
 	if (zp_rdata(c, type, &c->tok[i], c->ntok - i) < 0)
 		return -1;

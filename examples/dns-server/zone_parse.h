@@ -25,7 +25,9 @@ struct zp {
 	int ntok;
 	uint8_t origin[DNS_MAXNAME], owner[DNS_MAXNAME];
 	int have_origin, have_owner, have_ttl, nsoa;
-	uint32_t default_ttl;
+	uint32_t default_ttl; /* $TTL (have_ttl) */
+	uint32_t last_ttl;    /* the last TTL a record gave (have_last) */
+	int have_last;
 	uint8_t rd[ZP_MAXRDATA];
 	size_t rdlen;
 };
