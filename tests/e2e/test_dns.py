@@ -283,9 +283,52 @@ def test_dns_native():
             s.settimeout(10)
             data, _ = s.recvfrom(512)
             assert data[:4] == b"\xab\xcd\x91\x04"
+        check_connections(port)
         assert proc.poll() is None
     finally:
         stop(proc)
+
+
+MAX_CONNS = 64  # server.c
+
+
+def _tcp_query(s, qid):
+    """One length-prefixed query for example.test. SOA on s; returns the answer."""
+    q = qid.to_bytes(2, "big") + b"\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00"
+    q += b"\x07example\x04test\x00\x00\x06\x00\x01"
+    s.sendall(len(q).to_bytes(2, "big") + q)
+    buf = b""
+    while len(buf) < 2 or len(buf) < 2 + int.from_bytes(buf[:2], "big"):
+        chunk = s.recv(4096)
+        assert chunk, "connection closed before the answer"
+        buf += chunk
+    return buf[2:]
+
+
+def check_connections(port):
+    """At most MAX_CONNS connections at once; idle ones are closed by the server."""
+    conns = []
+    try:
+        for i in range(MAX_CONNS):
+            s = socket.create_connection(("127.0.0.1", port), timeout=30)
+            conns.append(s)
+            assert _tcp_query(s, i)[:2] == i.to_bytes(2, "big")
+        extra = socket.create_connection(("127.0.0.1", port), timeout=30)
+        with extra:
+            # Closed by the server at once: EOF (or a reset) instead of an answer.
+            try:
+                extra.sendall(b"\x00\x0c" + b"\x00" * 12)
+                assert extra.recv(512) == b""
+            except ConnectionResetError:
+                pass
+        assert _tcp_query(conns[0], 7)[:2] == b"\x00\x07"  # the first still works
+        # An idle connection is closed (after 10 s); bounded wait, generous for a
+        # loaded host.
+        conns[1].settimeout(120)
+        assert conns[1].recv(512) == b""
+    finally:
+        for s in conns:
+            s.close()
 
 
 def test_dns_bad_arguments(tmp_path):
