@@ -20,4 +20,15 @@ int qmp_execute(const char *sock_path, const char *command, int timeout_ms, char
  * SIGTERM to the program and powering off once it has exited (docs/instances.md). */
 int qmp_powerdown(const char *sock_path, int timeout_ms, char *err, size_t errlen);
 
+/* A connection kept open (isle run holds one while the VM runs, so that the socket file
+ * can be removed at once: docs/stop.md). qmp_open connects, reads the greeting and
+ * negotiates capabilities within timeout_ms: 0 and *out, or a negative errno with the
+ * reason in err (as above). qmp_command sends {"execute": command} and reads up to its
+ * reply, skipping events, within timeout_ms. qmp_close closes it (NULL: no-op). */
+struct qmp_conn;
+int qmp_open(const char *sock_path, int timeout_ms, struct qmp_conn **out, char *err,
+	     size_t errlen);
+int qmp_command(struct qmp_conn *q, const char *command, int timeout_ms, char *err, size_t errlen);
+void qmp_close(struct qmp_conn *q);
+
 #endif

@@ -5,13 +5,16 @@
  * boot bundle with no disk. The image's argv and environment are overridden by an
  * overrides-only boot bundle when the command line (or config) gives any. The bundle is
  * a private temporary file, removed on every path out of here; SIGINT/SIGTERM/SIGHUP are
- * blocked from before it exists (vm.c reads them), so an interrupt cannot skip that. */
+ * blocked from before it exists (vm.c reads them), so an interrupt cannot skip that. So is
+ * the private temporary directory holding QEMU's QMP socket, through which a stop signal
+ * presses the VM's power button (docs/stop.md). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "abi/exit.h"
@@ -28,6 +31,12 @@
 #include "usage.h"
 #include "util.h"
 #include "vm.h"
+
+/* docs/stop.md: the kernel's default stop_timeout and its bound (kernel/drivers/powerbtn.h),
+ * and how much longer than that isle waits for the VM to power off after the press. */
+#define STOP_TIMEOUT_DEFAULT_S 10
+#define STOP_TIMEOUT_MAX_S 86400
+#define STOP_CLI_EXTRA_S 10
 
 /* Returns the kernel path to use (caller frees), or NULL after printing why. */
 static char *find_kernel(const char *given)
@@ -184,12 +193,67 @@ static int prepare(const struct run_options *o, const struct config *c, enum run
 	return status;
 }
 
+/* The kernel's stop_timeout=SECONDS in the command line append (docs/stop.md), else its
+ * default; the kernel ignores a malformed value, and so does this. */
+static int kernel_stop_timeout(const char *append)
+{
+	const char *p = append;
+	int v = STOP_TIMEOUT_DEFAULT_S;
+
+	while (p && *p) {
+		size_t n;
+
+		p += strspn(p, " \t");
+		n = strcspn(p, " \t");
+		if (n > 13 && !strncmp(p, "stop_timeout=", 13) && n - 13 <= 5 &&
+		    strspn(p + 13, "0123456789") == n - 13)
+			v = atoi(p + 13) <= STOP_TIMEOUT_MAX_S ? atoi(p + 13) : v;
+		p += n;
+	}
+	return v;
+}
+
+/* A private directory for the QMP socket: its path into *dir and the socket's into
+ * *sock (both freed by the caller, the directory removed with qmp_dir_remove), or both
+ * NULL when none can be made (a stop signal then stops QEMU at once, as before). */
+static void qmp_dir_make(char **dir, char **sock)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct sockaddr_un sa;
+
+	*dir = *sock = NULL;
+	if (!tmp || !*tmp || strlen(tmp) > sizeof(sa.sun_path) - 32)
+		tmp = "/tmp";
+	*dir = util_xasprintf("%s/isle-qmp-XXXXXX", tmp);
+	if (!mkdtemp(*dir)) {
+		util_err("cannot create a directory for QEMU's QMP socket in %s: %s (a stop "
+			 "signal will not be graceful)",
+			 tmp, strerror(errno));
+		free(*dir);
+		*dir = NULL;
+		return;
+	}
+	*sock = util_xasprintf("%s/qmp.sock", *dir);
+}
+
+/* (vm.c removes both as soon as it holds the QMP connection; then this finds nothing.) */
+static void qmp_dir_remove(char *dir, char *sock)
+{
+	if (sock)
+		unlink(sock);
+	if (dir)
+		rmdir(dir);
+	free(sock);
+	free(dir);
+}
+
 static int run(const struct run_options *o, const struct config *c, enum run_target t)
 {
 	struct program prog = {0};
 	struct strvec argv = {0};
 	struct qemu_config qc;
 	char *kernel = NULL, *bundle = NULL, *append = NULL, *cached = NULL;
+	char *qmp_dir = NULL, *qmp_sock = NULL;
 	const char *disk = NULL;
 	bool kvm;
 	int status = 0;
@@ -216,6 +280,8 @@ static int run(const struct run_options *o, const struct config *c, enum run_tar
 		goto out;
 
 	append = runopts_kernel_cmdline(o);
+	if (!o->dry_run)
+		qmp_dir_make(&qmp_dir, &qmp_sock);
 	qc = (struct qemu_config){
 		.qemu = o->qemu,
 		.machine = o->machine,
@@ -231,6 +297,7 @@ static int run(const struct run_options *o, const struct config *c, enum run_tar
 		.tap = o->net.tap,
 		.ports = o->net.ports,
 		.nports = o->net.nports,
+		.qmp_socket = qmp_sock,
 	};
 	qemu_build_argv(&qc, &argv);
 	if (o->dry_run) {
@@ -242,6 +309,9 @@ static int run(const struct run_options *o, const struct config *c, enum run_tar
 			.log_out_fd = 2,
 			.show_exit = o->verbose,
 			.unlink_when_running = bundle,
+			.qmp_socket = qmp_sock,
+			.qmp_dir = qmp_dir,
+			.stop_timeout_ms = (kernel_stop_timeout(append) + STOP_CLI_EXTRA_S) * 1000,
 		};
 
 		fflush(NULL);
@@ -252,6 +322,7 @@ out:
 	if (bundle)
 		unlink(bundle); /* may be gone already (vm.c), which is fine */
 	free(bundle);
+	qmp_dir_remove(qmp_dir, qmp_sock);
 	free(cached);
 	free(append);
 	free(kernel);

@@ -116,7 +116,12 @@ void usage_print(FILE *f)
 		"\n"
 		"The program's stdin is isle's stdin (its end arrives as end of input), its\n"
 		"stdout is isle's stdout, its stderr isle's stderr. Kernel messages appear on\n"
-		"stderr as lines starting with \"isle:\". Ctrl-C or SIGTERM stops the VM.\n"
+		"stderr as lines starting with \"isle:\".\n"
+		"Ctrl-C, SIGTERM or SIGHUP stops the VM gracefully: isle presses its ACPI power\n"
+		"button, the program gets SIGTERM, the file systems are written back, and isle\n"
+		"exits with the program's status. The kernel ends a program still running\n"
+		"stop_timeout seconds later (-k stop_timeout=N, default 10) with status 143.\n"
+		"A second signal, or no power off within stop_timeout + 10 s, kills QEMU.\n"
 		"\n"
 		"Exit status of isle run:\n"
 		"  0-255  the program's exit status, except:\n"
@@ -128,8 +133,8 @@ void usage_print(FILE *f)
 		"         missing, --accel kvm not possible, ...)\n"
 		"  %d    the program file does not exist\n"
 		"  %d      bad command line\n"
-		"  %d    isle was interrupted by SIGINT (Ctrl-C); the VM was stopped\n"
-		"  %d    isle was stopped by SIGTERM or SIGHUP; the VM was stopped\n",
+		"  %d    SIGINT (Ctrl-C) and QEMU had to be killed (see above)\n"
+		"  %d    SIGTERM or SIGHUP and QEMU had to be killed (see above)\n",
 		RUN_MIN_MEMORY_TEXT, QEMU_MAX_CPUS, QEMU_DEFAULT_BINARY, ISLE_EXIT_USAGE,
 		ISLE_EXIT_CANNOT_RUN, ISLE_EXIT_NOT_FOUND, ISLE_EXIT_USAGE, ISLE_EXIT_CANNOT_RUN,
 		ISLE_EXIT_NOT_FOUND, ISLE_EXIT_SIGNAL_BASE, ISLE_EXIT_SIGNAL_BASE + 11,

@@ -1,7 +1,11 @@
 /* vm.c: spawn QEMU and supervise it: one poll() loop over isle's stdin, QEMU's stdin
  * pipe, the kernel log pipe and a signalfd. QEMU's stdin pipe is non-blocking and fed
  * from a buffer, so a guest that does not read its input can never stop isle from
- * draining the log (a full log pipe would stall the guest: a deadlock). */
+ * draining the log (a full log pipe would stall the guest: a deadlock).
+ *
+ * Graceful stop (docs/stop.md): with a QMP socket, the first stop signal presses the VM's
+ * power button (qmp.h) and the same loop goes on until the VM ends by itself, a second
+ * signal comes, or io->stop_timeout_ms passes; the last two kill QEMU as before. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -19,11 +23,18 @@
 #include "abi/exit.h"
 #include "klog.h"
 #include "qemu.h"
+#include "qmp.h"
 #include "util.h"
 #include "vm.h"
 
-#define STOP_GRACE_MS 5000 /* after SIGTERM, how long QEMU gets before SIGKILL */
-#define EOF_BYTE 0x04	   /* ^D: end of input for the kernel's console */
+#define STOP_GRACE_MS 5000  /* after SIGTERM, how long QEMU gets before SIGKILL */
+#define EOF_BYTE 0x04	    /* ^D: end of input for the kernel's console */
+#define QMP_TIMEOUT_MS 5000 /* for the power button press itself */
+#define REPRESS_MS 1000	    /* the button is pressed again this often while stopping */
+#define REPRESS_TIMEOUT_MS 1000
+#define HOLD_RETRY_MS 20   /* how often isle looks for QEMU's QMP socket at start */
+#define HOLD_FOR_MS 60000  /* and for how long */
+#define RELAY_TIMEOUT (-1) /* relay(): the deadline passed */
 
 static void stop_signals(sigset_t *set)
 {
@@ -189,23 +200,6 @@ static void feed_write(struct feed *f)
 	}
 }
 
-/* Reads the log pipe once. Returns false at EOF (or on a read error). */
-static bool log_read(int log_rd, struct klog *k, const char **unlink_path)
-{
-	char buf[4096];
-	ssize_t n = read(log_rd, buf, sizeof(buf));
-
-	if (n > 0) {
-		if (*unlink_path) {
-			unlink(*unlink_path);
-			*unlink_path = NULL;
-		}
-		klog_feed(k, buf, (size_t)n);
-		return true;
-	}
-	return n < 0 && (errno == EINTR || errno == EAGAIN);
-}
-
 static long long now_ms(void)
 {
 	struct timespec ts;
@@ -214,16 +208,70 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* What the supervision loop works on. */
+struct sup {
+	const struct vm_io *io;
+	int sigfd, log_rd;
+	struct feed *f;
+	struct klog *k;
+	const char *unlink_path; /* io->unlink_when_running until the guest shows life */
+	struct qmp_conn *qmp;	 /* the QMP connection held (hold_qmp), or NULL */
+	long long hold_next_ms, hold_until_ms;
+};
+
+/* Connect to QEMU's QMP socket as soon as QEMU has made it (tried every HOLD_RETRY_MS
+ * for HOLD_FOR_MS), keep the connection, and remove the socket and its directory at once,
+ * so that not even a SIGKILL of isle can leave them behind. Without a connection presses
+ * go by path (graceful_stop). */
+static void hold_qmp(struct sup *s)
+{
+	char err[256];
+	long long now = now_ms();
+	int r;
+
+	if (!s->io->qmp_socket || s->qmp || now < s->hold_next_ms || now > s->hold_until_ms)
+		return;
+	r = qmp_open(s->io->qmp_socket, QMP_TIMEOUT_MS, &s->qmp, err, sizeof(err));
+	if (r == -ENOENT || r == -ECONNREFUSED || r == -ETIMEDOUT) { /* not up yet, or busy */
+		s->hold_next_ms = now_ms() + HOLD_RETRY_MS;
+		return;
+	}
+	if (r < 0) {
+		s->hold_until_ms = 0; /* presses will go by path, and say why if they fail */
+		return;
+	}
+	unlink(s->io->qmp_socket);
+	if (s->io->qmp_dir)
+		rmdir(s->io->qmp_dir);
+}
+
+/* Reads the log pipe once. Returns false at EOF (or on a read error). */
+static bool log_read(struct sup *s)
+{
+	char buf[4096];
+	ssize_t n = read(s->log_rd, buf, sizeof(buf));
+
+	if (n > 0) {
+		if (s->unlink_path) {
+			unlink(s->unlink_path);
+			s->unlink_path = NULL;
+		}
+		klog_feed(s->k, buf, (size_t)n);
+		return true;
+	}
+	return n < 0 && (errno == EINTR || errno == EAGAIN);
+}
+
 /* SIGTERM to the child (by pid only), keep draining the log so QEMU never blocks on it,
  * SIGKILL after STOP_GRACE_MS, then reap. */
-static void stop_child(pid_t pid, int log_rd, struct klog *k, const char **unlink_path)
+static void stop_child(pid_t pid, struct sup *s)
 {
 	long long deadline = now_ms() + STOP_GRACE_MS;
 	int ws;
 
 	kill(pid, SIGTERM);
 	for (;;) {
-		struct pollfd pf = {.fd = log_rd, .events = POLLIN};
+		struct pollfd pf = {.fd = s->log_rd, .events = POLLIN};
 		long long left = deadline - now_ms();
 		int r;
 
@@ -234,27 +282,43 @@ static void stop_child(pid_t pid, int log_rd, struct klog *k, const char **unlin
 		r = poll(&pf, 1, (int)left);
 		if (r < 0 && errno != EINTR)
 			break;
-		if (r > 0 && !log_read(log_rd, k, unlink_path))
+		if (r > 0 && !log_read(s))
 			break; /* EOF: QEMU is gone */
 	}
 	wait_child(pid, &ws);
 }
 
-/* The loop proper. Returns a signal number if one stopped isle, else 0 at log EOF. */
-static int relay(int sigfd, int log_rd, struct feed *f, struct klog *k, const char **unlink_path)
+/* The loop proper. Returns a signal number if one stopped isle, 0 at log EOF, or
+ * RELAY_TIMEOUT once deadline_ms (now_ms() time; < 0: none) has passed. */
+static int relay(struct sup *s, long long deadline_ms)
 {
+	struct feed *f = s->f;
+
 	for (;;) {
 		struct pollfd pf[3];
-		int n = 0, i_in = -1, i_out = -1, i_log, i_sig;
+		int n = 0, i_in = -1, i_out = -1, i_log, i_sig, wait_ms = -1;
 
-		pf[i_sig = n++] = (struct pollfd){.fd = sigfd, .events = POLLIN};
-		pf[i_log = n++] = (struct pollfd){.fd = log_rd, .events = POLLIN};
+		if (deadline_ms >= 0) {
+			long long left = deadline_ms - now_ms();
+
+			if (left <= 0)
+				return RELAY_TIMEOUT;
+			wait_ms = left > 60000 ? 60000 : (int)left;
+		}
+
+		hold_qmp(s);
+		if (s->io->qmp_socket && !s->qmp && s->hold_until_ms > now_ms() &&
+		    (wait_ms < 0 || wait_ms > HOLD_RETRY_MS))
+			wait_ms = HOLD_RETRY_MS;
+
+		pf[i_sig = n++] = (struct pollfd){.fd = s->sigfd, .events = POLLIN};
+		pf[i_log = n++] = (struct pollfd){.fd = s->log_rd, .events = POLLIN};
 		if (f->pipe_fd >= 0 && f->off < f->len)
 			pf[i_out = n++] = (struct pollfd){.fd = f->pipe_fd, .events = POLLOUT};
 		else if (f->in_fd >= 0)
 			pf[i_in = n++] = (struct pollfd){.fd = f->in_fd, .events = POLLIN};
 
-		if (poll(pf, (nfds_t)n, -1) < 0) {
+		if (poll(pf, (nfds_t)n, wait_ms) < 0) {
 			if (errno == EINTR)
 				continue;
 			util_err("poll: %s", strerror(errno));
@@ -263,15 +327,71 @@ static int relay(int sigfd, int log_rd, struct feed *f, struct klog *k, const ch
 		if (pf[i_sig].revents) {
 			struct signalfd_siginfo si;
 
-			if (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			if (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
 				return (int)si.ssi_signo;
 		}
 		if (i_out >= 0 && pf[i_out].revents)
 			feed_write(f);
 		if (i_in >= 0 && pf[i_in].revents)
 			feed_read(f);
-		if (pf[i_log].revents && !log_read(log_rd, k, unlink_path))
+		if (pf[i_log].revents && !log_read(s))
 			return 0;
+	}
+}
+
+/* One press: over the held connection, else by path. The connection is dropped when it
+ * fails other than by a timeout (QEMU is going away); after a timeout the late reply is
+ * taken as the next press's, which is the same {"return": {}}. */
+static int press(struct sup *s, int timeout_ms, char *err, size_t errlen)
+{
+	if (s->qmp) {
+		int r = qmp_command(s->qmp, "system_powerdown", timeout_ms, err, errlen);
+
+		if (r < 0 && r != -ETIMEDOUT) {
+			qmp_close(s->qmp);
+			s->qmp = NULL;
+		}
+		return r;
+	}
+	return qmp_powerdown(s->io->qmp_socket, timeout_ms, err, errlen);
+}
+
+/* After the first stop signal sig: press the power button and keep relaying. The button
+ * is pressed again every REPRESS_MS (the kernel ignores presses after the first it sees):
+ * a press that reaches a VM still booting, before its kernel enabled the button, or one
+ * sent before QEMU opened its QMP socket (ENOENT, ECONNREFUSED), or one QEMU was too busy
+ * to answer in time (ETIMEDOUT), is not lost. Returns 0
+ * when the VM ended by itself (log EOF), else the signal to report after killing QEMU. */
+static int graceful_stop(struct sup *s, int sig)
+{
+	long long end = now_ms() + s->io->stop_timeout_ms;
+	bool pressed = false;
+	char err[256] = "";
+
+	for (;;) {
+		int r = press(s, pressed ? REPRESS_TIMEOUT_MS : QMP_TIMEOUT_MS, err, sizeof(err));
+
+		if (r == 0) {
+			pressed = true;
+		} else if (!pressed && r != -ENOENT && r != -ECONNREFUSED && r != -ETIMEDOUT) {
+			util_err("cannot press the VM's power button (%s); stopping QEMU", err);
+			return sig;
+		}
+		long long next = now_ms() + REPRESS_MS;
+
+		r = relay(s, next < end ? next : end);
+		if (r != RELAY_TIMEOUT)
+			return r; /* 0 at log EOF, or a second signal */
+		if (now_ms() < end)
+			continue;
+		if (pressed)
+			util_err("the VM did not power off within %g s of the power button; "
+				 "stopping "
+				 "QEMU",
+				 s->io->stop_timeout_ms / 1000.0);
+		else
+			util_err("cannot press the VM's power button (%s); stopping QEMU", err);
+		return sig;
 	}
 }
 
@@ -280,7 +400,7 @@ int vm_run(char *const argv[], const struct vm_io *io)
 	int inp[2] = {-1, -1}, logp[2] = {-1, -1}, sigfd, sig, ws, status;
 	struct klog *k = util_xmalloc(sizeof(*k));
 	struct feed *f = util_xmalloc(sizeof(*f));
-	const char *unlink_path = io->unlink_when_running;
+	struct sup s = {.io = io, .f = f, .k = k, .unlink_path = io->unlink_when_running};
 	sigset_t set;
 	pid_t pid;
 
@@ -307,9 +427,14 @@ int vm_run(char *const argv[], const struct vm_io *io)
 	f->pipe_fd = inp[1];
 	inp[1] = -1; /* owned by the feed now */
 
-	sig = relay(sigfd, logp[0], f, k, &unlink_path);
+	s.sigfd = sigfd;
+	s.log_rd = logp[0];
+	s.hold_until_ms = now_ms() + HOLD_FOR_MS;
+	sig = relay(&s, -1);
+	if (sig && io->qmp_socket)
+		sig = graceful_stop(&s, sig);
 	if (sig) {
-		stop_child(pid, logp[0], k, &unlink_path);
+		stop_child(pid, &s);
 		klog_finish(k);
 		util_err("interrupted, VM stopped");
 		status = sig == SIGINT ? ISLE_EXIT_SIGINT : ISLE_EXIT_SIGTERM;
@@ -333,6 +458,7 @@ int vm_run(char *const argv[], const struct vm_io *io)
 	}
 	if (f->pipe_fd >= 0)
 		close(f->pipe_fd);
+	qmp_close(s.qmp);
 out:
 	for (int i = 0; i < 2; i++) {
 		if (inp[i] >= 0)

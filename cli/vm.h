@@ -14,6 +14,15 @@ struct vm_io {
 	 * the guest shows life (its first log byte: QEMU loaded it before starting the CPU),
 	 * so that not even a SIGKILL of isle can leave it behind from then on. */
 	const char *unlink_when_running;
+	/* If not NULL, QEMU's QMP socket (qemu_config.qmp_socket): the first SIGINT, SIGTERM
+	 * or SIGHUP then stops the VM gracefully (docs/stop.md): isle presses its ACPI power
+	 * button and waits up to stop_timeout_ms for the VM to power off by itself. */
+	const char *qmp_socket;
+	int stop_timeout_ms;
+	/* If not NULL, the private directory holding qmp_socket: as soon as QEMU has made the
+	 * socket isle connects to it and keeps the connection, then removes the socket and
+	 * this directory, so that not even a SIGKILL of isle can leave them behind. */
+	const char *qmp_dir;
 };
 
 /* Blocks SIGINT, SIGTERM and SIGHUP (vm_run reads them from a signalfd) and ignores SIGPIPE
@@ -30,7 +39,12 @@ int vm_signals_block(void);
  *   ISLE_EXIT_NOSTATUS (message printed) when there was none,
  *   ISLE_EXIT_CANNOT_RUN (message printed) when argv[0] cannot be executed,
  *   ISLE_EXIT_SIGINT / ISLE_EXIT_SIGTERM after SIGINT / SIGTERM or SIGHUP: the child is
- *   sent SIGTERM (SIGKILL 5 s later), reaped, and "isle: interrupted, VM stopped" printed. */
+ *   sent SIGTERM (SIGKILL 5 s later), reaped, and "isle: interrupted, VM stopped" printed.
+ * With io->qmp_socket, a stop signal first presses the power button (qmp_powerdown; again
+ * every second, a missing socket retried); if the VM then powers off by itself, the
+ * result is the STATUS of its exit line as above; a second signal, no power off within
+ * io->stop_timeout_ms, or a first press that fails other than for a missing socket end it
+ * as just described (the last two with a one-line message). */
 int vm_run(char *const argv[], const struct vm_io *io);
 
 #endif

@@ -39,6 +39,7 @@ static const struct value_option value_options[] = {
 	{"netmask=", kopt.netmask, sizeof(kopt.netmask)},
 	{"gw=", kopt.gw, sizeof(kopt.gw)},
 	{"dns=", kopt.dns, sizeof(kopt.dns)},
+	{"stop_timeout=", kopt.stop_timeout, sizeof(kopt.stop_timeout)},
 };
 
 static bool is_space(char c)

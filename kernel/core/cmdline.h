@@ -16,6 +16,8 @@ struct kernel_options {
 	char netmask[16];  /* netmask=A.B.C.D (with ip=; default 255.255.255.0) */
 	char gw[16];	   /* gw=A.B.C.D: default gateway (with ip=) */
 	char dns[64];	   /* dns=A.B.C.D[,A.B.C.D...]: DNS servers (up to 3) */
+	/* stop_timeout=SECONDS after a power button press (drivers/powerbtn.h) */
+	char stop_timeout[8];
 };
 extern struct kernel_options kopt;
 

@@ -4,6 +4,7 @@
 #include "arch/x86_64/arch.h"
 #include "core/printk.h"
 #include "drivers/platform.h"
+#include "drivers/powerbtn.h"
 #include "fs/vfs.h"
 #include "sched/sched.h"
 
@@ -12,6 +13,7 @@ void program_exit(int status, const char *reason)
 	/* Other threads stop at their next kernel entry; nothing they do from now on
 	 * reaches the file systems. */
 	sched_stop_program();
+	powerbtn_exiting();
 	/* Nothing the program wrote is lost: write every file system back first. */
 	int r = vfs_sync_all();
 	if (r < 0)

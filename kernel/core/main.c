@@ -14,6 +14,7 @@
 #include "core/time.h"
 #include "drivers/console.h"
 #include "drivers/platform.h"
+#include "drivers/powerbtn.h"
 #include "drivers/virtio/virtio.h"
 #include "abi/bundle.h"
 #include "abi/manifest.h"
@@ -230,6 +231,7 @@ void kmain(uint64_t start_info_pa)
 	random_init();
 	phase("random");
 	console_init();
+	powerbtn_init();
 	phase("console");
 	virtio_init();
 	phase("virtio");

@@ -1,5 +1,6 @@
 /* acpi.c: find the ACPI tables at boot and keep what the platform code needs (FADT power
- * registers and century index, MADT interrupt controllers, the \_S5 sleep type).
+ * and event registers and century index, MADT interrupt controllers, the \_S5 sleep type,
+ * the Generic Event Device of a hardware-reduced machine).
  *
  * The RSDP comes from the PVH start info, else from a scan of the EBDA's first KiB and the
  * BIOS area 0xe0000-0xfffff (5.2.5.1). Tables in RAM, and the low 1 MiB, are read through
@@ -97,6 +98,9 @@ void acpi_init(uint64_t rsdp_pa)
 	if (t != NULL)
 		a->have_s5 = acpi_aml_find_s5(t + ACPI_SDT_HEADER_SIZE, len - ACPI_SDT_HEADER_SIZE,
 					      &a->s5_typ_a, &a->s5_typ_b) == 0;
+	if (t != NULL && a->fadt.hw_reduced)
+		a->have_ged = acpi_aml_find_ged(t + ACPI_SDT_HEADER_SIZE,
+						len - ACPI_SDT_HEADER_SIZE, &a->ged) == 0;
 	map_sleep_control(a);
 	pr_info("isle: acpi: %s at %#lx, fadt %d%s, madt %d (%u ioapic), _S5 %s %u/%u\n",
 		is_xsdt ? "xsdt" : "rsdt", (unsigned long)root, a->have_fadt,

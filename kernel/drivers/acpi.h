@@ -36,6 +36,19 @@ struct acpi_fadt_info {
 	uint16_t pm1b_cnt;
 	struct acpi_gas sleep_control; /* hardware-reduced sleep control register */
 	uint8_t century;	       /* CMOS index of the RTC century, 0 when none */
+	/* Fixed-hardware events (power button): PM1a/PM1b event blocks (I/O ports, 0 when
+	 * absent; status register first, enable register pm1_evt_len / 2 bytes further),
+	 * the SCI's interrupt, and the SMI command that switches the chipset to ACPI mode. */
+	uint16_t pm1a_evt;
+	uint16_t pm1b_evt;
+	uint8_t pm1_evt_len;
+	uint16_t sci_int;
+	uint32_t smi_cmd;
+	uint8_t acpi_enable;
+	/* General-purpose event blocks (I/O ports, 0 when absent; status bytes, then as many
+	 * enable bytes): the power button driver disables them all. */
+	uint16_t gpe0_blk, gpe1_blk;
+	uint8_t gpe0_len, gpe1_len;
 };
 
 /* From the MADT (5.2.12). */
@@ -119,11 +132,30 @@ void acpi_madt_parse(const uint8_t *madt, uint32_t len, struct acpi_madt_info *o
  * decodes (b is 0 when the package has one element). */
 int acpi_aml_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typ_a, uint8_t *slp_typ_b);
 
+/* The Generic Event Device (ACPI 6.4 5.6.9, _HID "ACPI0013") of a hardware-reduced machine
+ * as QEMU describes it (docs/specs/acpi_hw_reduced_hotplug.rst): one interrupt in its _CRS
+ * (an Extended Interrupt descriptor) and a SystemMemory OperationRegion holding the event
+ * selector, a 32-bit register whose bits say which events fired (QEMU clears it on read;
+ * bit ACPI_GED_PWR_DOWN: the power button). */
+struct acpi_ged {
+	uint64_t evt_sel; /* physical address of the event selector register */
+	uint32_t gsi;
+	bool level;	 /* level triggered (else edge) */
+	bool active_low; /* active low (else high) */
+};
+#define ACPI_GED_PWR_DOWN (1u << 1)
+/* acpi_aml.c (pure). Finds Device(...) { Name(_HID, "ACPI0013") ... } in AML bytes and
+ * decodes the first interrupt of its _CRS buffer and its first SystemMemory
+ * OperationRegion. 0, or -ENOENT when there is no such device or either part does not
+ * decode within the device's own package. */
+int acpi_aml_find_ged(const uint8_t *aml, size_t len, struct acpi_ged *out);
+
 /* What acpi_init found; all false/zero without ACPI. Written once by acpi_init, read-only
  * afterwards. */
 struct acpi_platform {
-	bool have_fadt, have_madt, have_s5;
+	bool have_fadt, have_madt, have_s5, have_ged;
 	struct acpi_fadt_info fadt;
+	struct acpi_ged ged;
 	struct acpi_madt_info madt;
 	uint8_t s5_typ_a, s5_typ_b;
 	volatile void *sleep_control_va; /* mapped sleep control register (memory space) */

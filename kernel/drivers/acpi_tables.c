@@ -13,6 +13,18 @@
 
 /* FADT field offsets (Table 5.9). */
 #define FADT_DSDT 40
+#define FADT_SCI_INT 46
+#define FADT_SMI_CMD 48
+#define FADT_ACPI_ENABLE 52
+#define FADT_PM1A_EVT 56
+#define FADT_PM1B_EVT 60
+#define FADT_GPE0_BLK 80
+#define FADT_GPE1_BLK 84
+#define FADT_PM1_EVT_LEN 88
+#define FADT_GPE0_LEN 92
+#define FADT_GPE1_LEN 93
+#define FADT_X_PM1A_EVT 148
+#define FADT_X_PM1B_EVT 160
 #define FADT_PM1A_CNT 64
 #define FADT_PM1B_CNT 68
 #define FADT_CENTURY 108
@@ -150,6 +162,25 @@ void acpi_fadt_parse(const uint8_t *fadt, uint32_t len, struct acpi_fadt_info *o
 		out->pm1a_cnt = pm1_port(fadt, len, FADT_PM1A_CNT, FADT_X_PM1A_CNT);
 	if (len >= FADT_PM1B_CNT + 4)
 		out->pm1b_cnt = pm1_port(fadt, len, FADT_PM1B_CNT, FADT_X_PM1B_CNT);
+	if (len >= FADT_ACPI_ENABLE + 1) {
+		out->sci_int = acpi_get16(fadt + FADT_SCI_INT);
+		out->smi_cmd = acpi_get32(fadt + FADT_SMI_CMD);
+		out->acpi_enable = fadt[FADT_ACPI_ENABLE];
+	}
+	if (len >= FADT_PM1B_EVT + 4) {
+		out->pm1a_evt = pm1_port(fadt, len, FADT_PM1A_EVT, FADT_X_PM1A_EVT);
+		out->pm1b_evt = pm1_port(fadt, len, FADT_PM1B_EVT, FADT_X_PM1B_EVT);
+	}
+	if (len > FADT_PM1_EVT_LEN)
+		out->pm1_evt_len = fadt[FADT_PM1_EVT_LEN];
+	if (len > FADT_GPE1_LEN) {
+		uint32_t g0 = acpi_get32(fadt + FADT_GPE0_BLK),
+			 g1 = acpi_get32(fadt + FADT_GPE1_BLK);
+		out->gpe0_blk = g0 <= 0xffff ? (uint16_t)g0 : 0;
+		out->gpe1_blk = g1 <= 0xffff ? (uint16_t)g1 : 0;
+		out->gpe0_len = fadt[FADT_GPE0_LEN];
+		out->gpe1_len = fadt[FADT_GPE1_LEN];
+	}
 	if (len > FADT_CENTURY)
 		out->century = fadt[FADT_CENTURY];
 	if (len >= FADT_FLAGS + 4)

@@ -10,10 +10,12 @@
  *
  * Locking: BKL. Senders may be interrupt handlers (timers), so the pending sets and
  * queues change with interrupts off. */
+#include "abi/exit.h"
 #include "arch/x86_64/arch.h"
 #include "core/errno.h"
 #include "core/exit.h"
 #include "core/printk.h"
+#include "drivers/powerbtn.h"
 #include "fs/poll.h"
 #include "lib/format.h"
 #include "sched/sched.h"
@@ -243,6 +245,8 @@ void signal_kill_default(int sig, const char *why)
 {
 	char name[16], reason[32];
 
+	if (sig == SIGKILL && powerbtn_stop_timed_out())
+		program_exit(ISLE_EXIT_SIGNAL_BASE + SIGTERM, "stop timeout"); /* powerbtn.h */
 	signal_name(sig, name, sizeof(name));
 	printk("isle: program killed by signal %s%s%s%s\n", name, why ? " (" : "", why ? why : "",
 	       why ? ")" : "");

@@ -17,7 +17,7 @@ test_cli_sha256_SRCS := tests/unit/test_cli_sha256.c cli/sha256.c
 test_cli_cache_SRCS := tests/unit/test_cli_cache.c cli/cache.c cli/sha256.c cli/imgpath.c \
                       $(CLI_TEST_BASE)
 test_cli_klog_SRCS := tests/unit/test_cli_klog.c cli/klog.c
-test_cli_vm_SRCS := tests/unit/test_cli_vm.c cli/vm.c cli/klog.c $(CLI_TEST_BASE)
+test_cli_vm_SRCS := tests/unit/test_cli_vm.c cli/vm.c cli/klog.c cli/qmp.c $(CLI_TEST_BASE)
 test_cli_config_SRCS := tests/unit/test_cli_config.c cli/config.c cli/configrun.c cli/netopts.c cli/imgpath.c \
                         cli/size.c cli/accel.c $(CLI_TEST_BASE)
 test_cli_build_SRCS := tests/unit/test_cli_build.c cli/buildopts.c cli/env.c cli/manifest.c \
@@ -31,3 +31,4 @@ $(BUILD)/unit/test_cli_config: test_cli_config_SRCS += -ljansson
 UNIT_TESTS += test_cli_net
 test_cli_net_SRCS := tests/unit/test_cli_net.c cli/netopts.c cli/runopts.c cli/size.c cli/accel.c \
                      cli/qemu.c cli/env.c $(CLI_TEST_BASE)
+$(BUILD)/unit/test_cli_vm: test_cli_vm_SRCS += -ljansson

@@ -16,6 +16,7 @@
 #include "sched/task.h"
 #include "sched/wait.h"
 #include "signal/signal.h"
+#include "drivers/powerbtn.h"
 #include "signal_fakes.h"
 
 struct sf_state sf;
@@ -198,4 +199,10 @@ void sf_reset(void)
 long signal_signalfd(int fd, uint64_t mask, int flags)
 {
 	return -ENOSYS;
+}
+
+/* The power button's stop timer (drivers/powerbtn.c) never fires here. */
+bool powerbtn_stop_timed_out(void)
+{
+	return false;
 }

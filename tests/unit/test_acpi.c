@@ -286,9 +286,26 @@ static void test_fadt_q35(void **state)
 	t[108] = 0x32;
 	put32(t + 112, 0x000084a5);
 	gas(t + 172, ACPI_SPACE_IO, 16, 0x604);
+	put16(t + 46, 9);     /* SCI_INT */
+	put32(t + 48, 0xb2);  /* SMI_CMD */
+	t[52] = 0xf1;	      /* ACPI_ENABLE */
+	put32(t + 56, 0x600); /* PM1a_EVT_BLK */
+	t[88] = 4;	      /* PM1_EVT_LEN */
+	put32(t + 80, 0x620); /* GPE0_BLK */
+	t[92] = 16;	      /* GPE0_BLK_LEN */
 	seal(t, "FACP", sizeof(t), 3);
 	struct acpi_fadt_info fi;
 	acpi_fadt_parse(t, sizeof(t), &fi);
+	assert_int_equal(fi.sci_int, 9);
+	assert_int_equal(fi.smi_cmd, 0xb2);
+	assert_int_equal(fi.acpi_enable, 0xf1);
+	assert_int_equal(fi.pm1a_evt, 0x600);
+	assert_int_equal(fi.pm1b_evt, 0);
+	assert_int_equal(fi.pm1_evt_len, 4);
+	assert_int_equal(fi.gpe0_blk, 0x620);
+	assert_int_equal(fi.gpe0_len, 16);
+	assert_int_equal(fi.gpe1_blk, 0);
+	assert_int_equal(fi.gpe1_len, 0);
 	assert_false(fi.hw_reduced);
 	assert_int_equal(fi.dsdt_pa, 0x7fe0040);
 	assert_int_equal(fi.pm1a_cnt, 0x604);

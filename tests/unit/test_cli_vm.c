@@ -1,6 +1,7 @@
 /* test_cli_vm.c: QEMU process handling, with /bin/sh scripts standing in for QEMU: stdin
  * relay and the final ^D, the log pipe on fd 3, exit statuses, exec failures, fd hygiene,
- * signals, and no deadlock when the guest ignores its input. */
+ * signals, and no deadlock when the guest ignores its input. The graceful stop (a QMP
+ * power button press) has a python3 stand-in that serves QMP on a unix socket. */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -243,12 +245,106 @@ static void test_no_deadlock(void **state)
 	free(data);
 }
 
+/* The stand-in QEMU for the graceful stop: listens on argv[2] (unless mode is "noqmp"),
+ * sends SIGTERM to isle, answers QMP; on system_powerdown, mode "exit" logs the kernel's
+ * lines with status 0 and exits, "again" sends isle a second SIGTERM and waits, "ignore"
+ * only waits (60 s at most). Mode "held" first logs a line (the guest shows life), answers
+ * isle's connection up to the capabilities, waits (10 s at most) for isle to remove the
+ * socket, and only then sends SIGTERM; the press must come on that same connection. */
+static const char fake_qemu[] =
+	"import os, signal, socket, sys, time\n"
+	"mode, path = sys.argv[1], sys.argv[2]\n"
+	"log = os.fdopen(3, 'wb', buffering=0)\n"
+	"if mode != 'noqmp':\n"
+	"    s = socket.socket(socket.AF_UNIX); s.bind(path); s.listen(1)\n"
+	"if mode == 'held':\n"
+	"    log.write(b'isle: booting\\n')\n"
+	"else:\n"
+	"    os.kill(os.getppid(), signal.SIGTERM)\n"
+	"if mode == 'noqmp':\n"
+	"    time.sleep(60); sys.exit(0)\n"
+	"c, _ = s.accept(); f = c.makefile('rwb', buffering=0)\n"
+	"f.write(b'{\"QMP\": {\"version\": {}, \"capabilities\": []}}\\r\\n')\n"
+	"for want in (b'qmp_capabilities', b'system_powerdown'):\n"
+	"    line = f.readline()\n"
+	"    if want not in line: sys.exit(9)\n"
+	"    f.write(b'{\"return\": {}}\\r\\n')\n"
+	"    if mode == 'held' and want == b'qmp_capabilities':\n"
+	"        for i in range(1000):\n"
+	"            if not os.path.exists(path): break\n"
+	"            time.sleep(0.01)\n"
+	"        else: sys.exit(7)\n"
+	"        os.kill(os.getppid(), signal.SIGTERM)\n"
+	"log.write(b'isle: power button: SIGTERM to the program\\n')\n"
+	"if mode in ('exit', 'held'):\n"
+	"    log.write(b'isle: exit 0 (exited)\\n'); sys.exit(0)\n"
+	"if mode == 'again':\n"
+	"    os.kill(os.getppid(), signal.SIGTERM)\n"
+	"time.sleep(60)\n";
+
+static int graceful(const char *mode, int stop_timeout_ms, const char *qmp_dir, char **log)
+{
+	char sock[300];
+	char *argv[] = {"python3", "-c", (char *)fake_qemu, (char *)mode, sock, NULL};
+	FILE *lf = tmpfile();
+	int in = input("", 0), r;
+
+	snprintf(sock, sizeof(sock), "%s/qmp.sock", qmp_dir ? qmp_dir : dir);
+	unlink(sock);
+	struct vm_io io = {.in_fd = in,
+			   .log_out_fd = fileno(lf),
+			   .qmp_socket = sock,
+			   .qmp_dir = qmp_dir,
+			   .stop_timeout_ms = stop_timeout_ms};
+	r = vm_run(argv, &io);
+	*log = slurp_fd(fileno(lf), NULL);
+	fclose(lf);
+	close(in);
+	unlink(sock);
+	return r;
+}
+
+static void test_graceful_stop(void **state)
+{
+	char *log;
+
+	/* The VM powers off by itself: its status, not the signal's. */
+	assert_int_equal(graceful("exit", 60000, NULL, &log), 0);
+	assert_non_null(strstr(log, "isle: power button: SIGTERM to the program\n"));
+	free(log);
+	/* A second SIGTERM kills QEMU. */
+	assert_int_equal(graceful("again", 60000, NULL, &log), ISLE_EXIT_SIGTERM);
+	assert_non_null(strstr(log, "isle: power button"));
+	free(log);
+	/* No power off within the CLI's timeout: killed. */
+	assert_int_equal(graceful("ignore", 500, NULL, &log), ISLE_EXIT_SIGTERM);
+	assert_non_null(strstr(log, "isle: power button"));
+	free(log);
+	/* No QMP socket ever: pressed again until the timeout, then QEMU is stopped. */
+	assert_int_equal(graceful("noqmp", 1500, NULL, &log), ISLE_EXIT_SIGTERM);
+	assert_null(strstr(log, "isle: power button"));
+	free(log);
+
+	/* Once the guest shows life isle holds the connection and removes the socket and its
+	 * directory; the press still works. */
+	char qdir[300];
+	struct stat st;
+	snprintf(qdir, sizeof(qdir), "%s/qmpdir", dir);
+	assert_int_equal(mkdir(qdir, 0700), 0);
+	assert_int_equal(graceful("held", 60000, qdir, &log), 0);
+	assert_non_null(strstr(log, "isle: booting\nisle: power button"));
+	assert_int_equal(stat(qdir, &st), -1);
+	assert_int_equal(errno, ENOENT);
+	free(log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_relay_and_status), cmocka_unit_test(test_no_status),
 		cmocka_unit_test(test_exec_failure),	 cmocka_unit_test(test_fds),
 		cmocka_unit_test(test_signals),		 cmocka_unit_test(test_no_deadlock),
+		cmocka_unit_test(test_graceful_stop),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
