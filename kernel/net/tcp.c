@@ -257,15 +257,8 @@ static void listen_input(struct tcb *l, const struct seg *s, const struct ip_inf
 		tcp_stats.syn_drop++;
 		return;
 	}
-	c->sbuf.cap = l->sbuf.cap;
-	c->sbuf.b = kmalloc(c->sbuf.cap);
+	c->sbuf.cap = l->sbuf.cap; /* the buffers come with the handshake's ACK */
 	c->rbuf.cap = l->rbuf.cap ? l->rbuf.cap : TCP_RBUF;
-	c->rbuf.b = kmalloc(c->rbuf.cap);
-	if (!c->sbuf.b || !c->rbuf.b) {
-		tcp_tcb_free(c);
-		tcp_stats.syn_drop++;
-		return;
-	}
 	c->laddr = ip->dst;
 	c->lport = l->lport;
 	c->raddr = ip->src;
@@ -482,6 +475,16 @@ static void sync_input(struct tcb *t, struct seg *s)
 			tcp_send_ctl(t, s->ack, TCP_F_RST);
 			return;
 		}
+		if (!t->rbuf.b && t->parent) { /* embryonic blocks hold no buffers */
+			t->sbuf.b = kmalloc(t->sbuf.cap);
+			t->rbuf.b = kmalloc(t->rbuf.cap);
+			if (!t->sbuf.b || !t->rbuf.b) {
+				tcp_stats.syn_drop++;
+				tcp_send_ctl(t, s->ack, TCP_F_RST);
+				tcp_tcb_free(t);
+				return;
+			}
+		}
 		t->state = TCP_ESTABLISHED;
 		t->snd_wnd = s->wnd;
 		t->snd_wl1 = s->seq;
@@ -506,8 +509,8 @@ static void sync_input(struct tcb *t, struct seg *s)
 	if (tcp_seq_lt(t->snd_una, s->ack))
 		tcp_ack_rcvd(t, s->ack, s->opt.ts ? s->opt.tsecr : 0);
 	else if (s->ack == t->snd_una && t->snd_max != t->snd_una && s->len == 0 &&
-		 !(s->flags & TCP_F_FIN) && s->wnd == t->snd_wnd && synchronized_tx(t))
-		tcp_cc_dupack(t); /* RFC 5681 2: a duplicate ACK */
+		 !(s->flags & TCP_F_FIN) && s->wnd == t->snd_wnd && s->wnd && synchronized_tx(t))
+		tcp_cc_dupack(t); /* RFC 5681 2 (a zero-window probe's answer is not one) */
 	if (tcp_seq_lt(t->snd_wl1, s->seq) ||
 	    (t->snd_wl1 == s->seq && tcp_seq_le(t->snd_wl2, s->ack))) {
 		t->snd_wnd = s->wnd;
