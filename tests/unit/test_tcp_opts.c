@@ -212,6 +212,31 @@ static void test_wscale_big_window(void **st)
 	assert_memory_equal(buf, got, sizeof(buf));
 }
 
+static void test_small_rcvbuf(void **st)
+{
+	/* SO_RCVBUF's sizes, and a 16 KiB buffer: no shift needed, MSS a quarter of it. */
+	assert_int_equal(tcp_rbuf_size(0), TCP_RBUF);
+	assert_int_equal(tcp_rbuf_size(100), TCP_RBUF_MIN);
+	assert_int_equal(tcp_rbuf_size(20000), 20000);
+	assert_int_equal(tcp_rbuf_size(1u << 30), TCP_RBUF_MAX);
+	struct tcb *l = mk_listener(80, 4);
+	struct tcb *c = own(tcp_tcb_new());
+	c->sk = fake_sk;
+	c->rbuf.cap = 16384;
+	assert_int_equal(tcp_connect(c, B, 80), 0);
+	assert_int_equal(nq, 1);
+	assert_int_equal(seg_wnd(q[0].p), 16384);
+	assert_int_equal(find_opt(q[0].p, 3)[2], 0);
+	assert_int_equal(get16(find_opt(q[0].p, 2) + 2), 4096);
+	run();
+	assert_int_equal(c->state, TCP_ESTABLISHED);
+	assert_int_equal(c->mss, 1460 - TCP_TS_LEN); /* the peer's 1460 is the smaller */
+	struct tcb *s = own(tcp_accept_take(l));
+	s->sk = fake_sk;
+	assert_int_equal(s->mss, 4096 - TCP_TS_LEN);
+	assert_int_equal(s->snd_wscale, 0);
+}
+
 /* ---- timestamps ---- */
 static void test_timestamps(void **st)
 {
@@ -535,6 +560,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_bad_option_segments, teardown),
 		cmocka_unit_test_teardown(test_wscale_negotiation, teardown),
 		cmocka_unit_test_teardown(test_wscale_big_window, teardown),
+		cmocka_unit_test_teardown(test_small_rcvbuf, teardown),
 		cmocka_unit_test_teardown(test_timestamps, teardown),
 		cmocka_unit_test_teardown(test_segment_size_with_ts, teardown),
 		cmocka_unit_test_teardown(test_sack_blocks, teardown),
