@@ -214,7 +214,7 @@ static void test_wscale_big_window(void **st)
 
 static void test_small_rcvbuf(void **st)
 {
-	/* SO_RCVBUF's sizes, and a 16 KiB buffer: no shift needed, MSS a quarter of it. */
+	/* SO_RCVBUF's sizes, and a 4 KiB buffer: no shift needed, MSS a quarter of it. */
 	assert_int_equal(tcp_rbuf_size(0), TCP_RBUF);
 	assert_int_equal(tcp_rbuf_size(100), TCP_RBUF_MIN);
 	assert_int_equal(tcp_rbuf_size(20000), 20000);
@@ -222,19 +222,34 @@ static void test_small_rcvbuf(void **st)
 	struct tcb *l = mk_listener(80, 4);
 	struct tcb *c = own(tcp_tcb_new());
 	c->sk = fake_sk;
-	c->rbuf.cap = 16384;
+	c->rbuf.cap = TCP_RBUF_MIN;
 	assert_int_equal(tcp_connect(c, B, 80), 0);
 	assert_int_equal(nq, 1);
-	assert_int_equal(seg_wnd(q[0].p), 16384);
+	assert_int_equal(seg_wnd(q[0].p), TCP_RBUF_MIN);
 	assert_int_equal(find_opt(q[0].p, 3)[2], 0);
-	assert_int_equal(get16(find_opt(q[0].p, 2) + 2), 4096);
+	assert_int_equal(get16(find_opt(q[0].p, 2) + 2), TCP_RBUF_MIN / 4);
 	run();
 	assert_int_equal(c->state, TCP_ESTABLISHED);
-	assert_int_equal(c->mss, 1460 - TCP_TS_LEN); /* the peer's 1460 is the smaller */
+	assert_int_equal(c->mss, TCP_RBUF_MIN / 4 - TCP_TS_LEN);
 	struct tcb *s = own(tcp_accept_take(l));
 	s->sk = fake_sk;
-	assert_int_equal(s->mss, 4096 - TCP_TS_LEN);
+	assert_int_equal(s->mss, TCP_RBUF_MIN / 4 - TCP_TS_LEN); /* our MSS option held */
 	assert_int_equal(s->snd_wscale, 0);
+	/* 10 KB through the small window arrive whole. */
+	static uint8_t buf[10000], got[10000];
+	for (uint32_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i ^ (i >> 8));
+	uint32_t sent = 0, rcvd = 0;
+	for (int i = 0; i < 100 && rcvd < sizeof(buf); i++) {
+		sent += (uint32_t)tcp_send(s, buf + sent, (uint32_t)sizeof(buf) - sent);
+		run();
+		rcvd += (uint32_t)tcp_recv(c, got + rcvd, (uint32_t)sizeof(got) - rcvd, false);
+		run();
+		advance(TCP_DELACK_NS);
+		run();
+	}
+	assert_int_equal(rcvd, sizeof(buf));
+	assert_memory_equal(buf, got, sizeof(buf));
 }
 
 /* ---- timestamps ---- */
