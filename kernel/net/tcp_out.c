@@ -460,7 +460,9 @@ long tcp_recv(struct tcb *t, void *buf, uint32_t n, bool peek)
 		return n;
 	uint32_t before = tcp_seq_lt(t->rcv_nxt, t->rcv_adv) ? t->rcv_adv - t->rcv_nxt : 0;
 	ring_drop(&t->rbuf, n);
-	uint32_t fr = t->rbuf.cap - t->rbuf.len;
+	uint32_t fr = t->rbuf.cap - t->rbuf.len, max = 65535u << t->rcv_wscale;
+	if (fr > max) /* a window the field cannot carry is no update */
+		fr = max;
 	uint32_t step = t->rbuf.cap / 2 < 2u * t->mss ? t->rbuf.cap / 2 : 2u * t->mss;
 	if (synchronized(t) && fr > before && fr - before >= step)
 		tcp_output(t, true); /* window update */

@@ -568,6 +568,41 @@ static void test_no_fast_retransmit_after_timeout(void **st)
 	assert_false(c->in_recovery);
 }
 
+/* A lossy, reordering path both ways (a fixed pseudo-random pattern): 300 KB still
+ * arrive whole and in order, by fast retransmit, NewReno and timeouts. */
+static void test_lossy_transfer(void **st)
+{
+	struct tcb *l, *c, *s = pair(&l, &c);
+	static uint8_t buf[300000], got[300000];
+	for (uint32_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 31 + (i >> 9));
+	uint32_t seed = 12345, sent = 0, rcvd = 0;
+	for (int round = 0; round < 20000 && rcvd < sizeof(buf); round++) {
+		if (sent < sizeof(buf))
+			sent += (uint32_t)tcp_send(c, buf + sent, (uint32_t)sizeof(buf) - sent);
+		for (int n = 0; nq && n < 64; n++) {
+			seed = seed * 1103515245u + 12345u;
+			uint32_t r = (seed >> 16) % 100;
+			if (r < 8) { /* lost */
+				pkt_free(take(0).p);
+			} else if (r < 12 && nq > 1) { /* overtaken by the next one */
+				struct seg_out x = take(0);
+				deliver_seg(take(0));
+				deliver_seg(x);
+			} else {
+				deliver_seg(take(0));
+			}
+		}
+		rcvd += (uint32_t)tcp_recv(s, got + rcvd, (uint32_t)sizeof(got) - rcvd, false);
+		if (!nq)
+			advance(10000000); /* 10 ms: delayed ACKs and timeouts come due */
+	}
+	assert_int_equal(rcvd, sizeof(buf));
+	assert_memory_equal(buf, got, sizeof(buf));
+	assert_int_equal(c->state, TCP_ESTABLISHED);
+	assert_true(tcp_stats.fast_retransmits > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -583,6 +618,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_fast_retransmit, teardown),
 		cmocka_unit_test_teardown(test_newreno_partial_ack, teardown),
 		cmocka_unit_test_teardown(test_no_fast_retransmit_after_timeout, teardown),
+		cmocka_unit_test_teardown(test_lossy_transfer, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
