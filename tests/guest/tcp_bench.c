@@ -9,6 +9,8 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -141,6 +143,15 @@ static void serve(uint16_t port, uint64_t bytes)
 	c = accept(l, NULL, NULL);
 	CHECK(c >= 0, "accept: errno %d", errno);
 	send_all(c, bytes);
+	/* The exit powers the VM off at once: first wait (bounded) until all is acked. */
+	CHECK(shutdown(c, SHUT_WR) == 0);
+	for (int k = 0; k < 6000; k++) {
+		int unacked = 0;
+		CHECK(ioctl(c, SIOCOUTQ, &unacked) == 0, "SIOCOUTQ: errno %d", errno);
+		if (unacked == 0)
+			break;
+		usleep(10000);
+	}
 	close(c);
 	close(l);
 }
