@@ -513,6 +513,12 @@ static void sync_input(struct tcb *t, struct seg *s)
 		tcp_cc_dupack(t); /* RFC 5681 2 (a zero-window probe's answer is not one) */
 	if (tcp_seq_lt(t->snd_wl1, s->seq) ||
 	    (t->snd_wl1 == s->seq && tcp_seq_le(t->snd_wl2, s->ack))) {
+		if (!t->snd_wnd && s->wnd && t->snd_nxt != t->snd_una) {
+			/* The window opened: the probe byte was refused, send from SND.UNA. */
+			t->snd_nxt = t->snd_una;
+			if (t->fin_sent && t->snd_nxt != t->snd_max)
+				t->fin_sent = false;
+		}
 		t->snd_wnd = s->wnd;
 		t->snd_wl1 = s->seq;
 		t->snd_wl2 = s->ack;

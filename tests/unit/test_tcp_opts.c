@@ -568,6 +568,43 @@ static void test_no_fast_retransmit_after_timeout(void **st)
 	assert_false(c->in_recovery);
 }
 
+/* Zero-window probes: their answers start no fast retransmit, and once s reads, the
+ * refused probe byte is sent again first (no hole left for a backed-off timer). */
+static void test_zero_window_no_dupacks(void **st)
+{
+	struct tcb *l = mk_listener(80, 4);
+	l->rbuf.cap = TCP_RBUF_MIN;
+	struct tcb *c = mk_client(B, 80);
+	run();
+	struct tcb *s = own(tcp_accept_take(l));
+	s->sk = fake_sk;
+	static uint8_t buf[10000], got[10000];
+	for (uint32_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 3 + 7);
+	assert_int_equal(tcp_send(c, buf, sizeof(buf)), sizeof(buf));
+	run();
+	advance(TCP_DELACK_NS);
+	run();
+	assert_int_equal(s->rbuf.len, TCP_RBUF_MIN);
+	assert_int_equal(c->snd_wnd, 0);
+	for (int i = 0; i < 5; i++) { /* five probes, each answered with window 0 */
+		advance(c->rto);
+		run();
+	}
+	assert_true(tcp_stats.out_seq >= 5);
+	assert_int_equal(tcp_stats.fast_retransmits, 0);
+	assert_false(c->in_recovery);
+	uint32_t rcvd = 0;
+	for (int i = 0; i < 100 && rcvd < sizeof(buf); i++) {
+		rcvd += (uint32_t)tcp_recv(s, got + rcvd, (uint32_t)sizeof(got) - rcvd, false);
+		run();
+		advance(TCP_DELACK_NS);
+		run();
+	}
+	assert_int_equal(rcvd, sizeof(buf));
+	assert_memory_equal(buf, got, sizeof(buf));
+}
+
 /* A lossy, reordering path both ways (a fixed pseudo-random pattern): 300 KB still
  * arrive whole and in order, by fast retransmit, NewReno and timeouts. */
 static void test_lossy_transfer(void **st)
@@ -618,6 +655,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_fast_retransmit, teardown),
 		cmocka_unit_test_teardown(test_newreno_partial_ack, teardown),
 		cmocka_unit_test_teardown(test_no_fast_retransmit_after_timeout, teardown),
+		cmocka_unit_test_teardown(test_zero_window_no_dupacks, teardown),
 		cmocka_unit_test_teardown(test_lossy_transfer, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
