@@ -61,10 +61,10 @@ def launch(target, prog, args=(), ports=(), tree=None, config=None, mem=MEM, ext
     raise BenchError(f"unknown target {target}")
 
 
-def go_launch(target, extra=()):
+def go_launch(target, mem=MEM, extra=()):
     """The Go static server on target, its port 8080 reachable."""
     return launch(target, go_server(), ports=(8080,), tree=GO_EXAMPLE / "static",
-                  config=GO_EXAMPLE / "config.json", extra=extra)
+                  config=GO_EXAMPLE / "config.json", mem=mem, extra=extra)
 
 
 def wait_line(proc, pattern, limit):

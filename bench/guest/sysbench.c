@@ -1,9 +1,9 @@
 /* sysbench.c: system call latency for `make bench` (bench/syscalls.py): times ITERS calls
  * each of getppid (through syscall(2), never cached), a 1-byte read of /dev/zero and
  * clock_gettime(CLOCK_MONOTONIC) (the vDSO where there is one), checking every result,
- * timed with CLOCK_MONOTONIC,, and prints
- * "sysbench: NAME NS ns/call" per call and "PASS sysbench". Runs natively, in isle and as
- * the Linux guest's program. Usage: sysbench [ITERS] (default 200000). */
+ * timed with CLOCK_MONOTONIC, and prints "sysbench: NAME NS ns/call" per call and
+ * "PASS sysbench". Runs natively, in isle and as the Linux guest's program. Usage: sysbench [ITERS]
+ * (default 200000). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
