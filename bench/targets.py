@@ -9,6 +9,7 @@ import re
 import select
 import subprocess
 import time
+from pathlib import Path
 
 import linuxguest
 from benchlib import (GO_EXAMPLE, ISLE, NETNS_PREFIX, BenchError, Started, free_port,
@@ -88,6 +89,24 @@ def wait_line(proc, pattern, limit):
                 return time.monotonic() - t0, text
     raise BenchError(f"no line matching {pattern!r} within {limit} s; output:\n"
                      f"{buf.decode(errors='replace')[-2000:]}")
+
+
+def vm_pid(launched, target):
+    """The PID whose memory and CPU stand for the workload: the QEMU that `isle run` starts
+    (its child) for isle, else the process launched (QEMU itself, or the native program)."""
+    if target != "isle":
+        return launched.pid
+    for _ in range(100):  # bounded: QEMU appears right after isle's start
+        for d in Path("/proc").iterdir():
+            if d.name.isdigit():
+                try:
+                    stat = (d / "stat").read_text()
+                except OSError:
+                    continue
+                if int(stat.rsplit(")", 1)[1].split()[1]) == launched.pid:
+                    return int(d.name)
+        time.sleep(0.1)
+    raise BenchError("isle run started no QEMU")
 
 
 def output_of(proc):
