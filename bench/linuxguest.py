@@ -123,9 +123,10 @@ def host_tsc_khz():
     return None
 
 
-def qemu_command(name, cpio, mem="128M", smp=1, forwards=(), args=()):
+def qemu_command(name, cpio, mem="128M", smp=1, forwards=(), args=(), tap=None):
     """The QEMU command that boots the Linux guest running /NAME ARGS; forwards are
-    (host_port, guest_port) TCP pairs on 127.0.0.1 (the NIC is added only with forwards)."""
+    (host_port, guest_port) TCP pairs on 127.0.0.1; tap names an existing tap device to
+    use instead (the guest is 10.0.2.15/24 either way). No NIC without either."""
     khz = host_tsc_khz()
     clock = f"tsc_early_khz={khz} tsc=reliable " if khz else ""
     cmd = ["qemu-system-x86_64", "-nodefaults", "-no-user-config", "-display", "none",
@@ -134,7 +135,10 @@ def qemu_command(name, cpio, mem="128M", smp=1, forwards=(), args=()):
            "-append", f"console=ttyS0 quiet panic=-1 {clock}-- " + " ".join(
                shlex.quote(a) for a in [f"/{name}", *map(str, args)]),
            "-global", "virtio-mmio.force-legacy=false", "-serial", "stdio"]
-    if forwards:
+    if tap:
+        cmd += ["-netdev", f"tap,id=net0,ifname={tap},script=no,downscript=no",
+                "-device", "virtio-net-device,netdev=net0"]
+    elif forwards:
         fwd = ",".join(f"hostfwd=tcp:127.0.0.1:{h}-:{g}" for h, g in forwards)
         cmd += ["-netdev", f"user,id=net0,restrict=on,{fwd}",
                 "-device", "virtio-net-device,netdev=net0"]
