@@ -1,6 +1,9 @@
 """benchlib.py: what every benchmark in bench/ shares: the paths, run counts and time
 limits, running a command (BenchError on failure or timeout), building a guest program
-from tests/guest, min/median/max, and the accelerator `isle run` picks."""
+from tests/guest (or any C file), min/median/max, and the accelerator `isle run` picks;
+for the comparison benchmarks also the Go server build, free ports, processes stopped by
+PID (Started), native servers in a network namespace of their own (NETNS_PREFIX,
+netns_socket), HTTP probes, and Markdown tables (table, fmt3)."""
 
 import ctypes
 import os
