@@ -210,3 +210,12 @@ def table(title, header, rows, notes=()):
     lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
     lines += [""] + [f"{n}" for n in notes] + ([""] if notes else [])
     print("\n".join(lines), flush=True)
+
+
+def ratio(num, den):
+    """'N.NNx': median of num over median of den (lists of figures), or '-' when either is
+    missing (a reason string or empty)."""
+    if isinstance(num, str) or isinstance(den, str) or not num or not den:
+        return "-"
+    d = statistics.median(den)
+    return f"{statistics.median(num) / d:.2f}x" if d else "-"

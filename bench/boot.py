@@ -15,8 +15,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import linuxguest  # noqa: E402
 from benchlib import (GO_EXAMPLE, HOST_TIMEOUT, ISLE, REPO, RUNS, BenchError,  # noqa: E402
-                      compile_c, fmt3, go_server, run, table, wait_http)
-from targets import (BOOT_LINE, MEM, TARGETS, go_launch, launch,  # noqa: E402
+                      compile_c, fmt3, go_server, ratio, run, table, wait_http)
+from targets import (BOOT_LINE, MEM, COLUMNS, TARGETS, go_launch, launch,  # noqa: E402
                      linux_available, output_of, wait_line)
 
 LIMIT = 120  # seconds for one boot under TCG on a loaded host
@@ -76,14 +76,17 @@ def measure():
     for w, label in (("hello", "hello: launch to first output"),
                      ("go", "Go server: launch to first HTTP 200")):
         rows.append([label] + [fmt3(res[w, t][0]) if (w, t) in res else no_linux
-                               for t in TARGETS])
+                               for t in TARGETS] +
+                    [ratio(res[w, "isle"][0], res[w, "native"][0]),
+                     ratio(res[w, "isle"][0], res.get((w, "linux"), ("",))[0])])
         rows.append([f"{w}: guest boot (kernel to program)"] +
                     [fmt3(res[w, t][1], "{:.1f}") if t != "native" and (w, t) in res
-                     else ("-" if t == "native" else no_linux) for t in TARGETS])
+                     else ("-" if t == "native" else no_linux) for t in TARGETS] +
+                    ["-", ratio(res[w, "isle"][1], res.get((w, "linux"), ("", ""))[1])])
     notes = [f"ms, median (min-max) of {RUNS} runs; QEMU TCG, -m {MEM}, 1 vCPU, microvm. "
              "Guest boot: isle from its TSC stamps (kernel entry to program entry); Linux "
              "from CLOCK_BOOTTIME at /init's start (kernel timekeeping start to /init)."]
-    table("Boot", ["figure (ms)", "native", "isle", "Linux guest"], rows, notes)
+    table("Boot", ["figure (ms)", *COLUMNS], rows, notes)
     return 0
 
 

@@ -23,8 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import linuxguest  # noqa: E402
 from benchlib import (BUILD, ISLE, REPO, RUNS, BenchError, Started, fmt3,  # noqa: E402
-                      free_port, run, table)
-from targets import MEM, TARGETS, launch, linux_available  # noqa: E402
+                      free_port, ratio, run, table)
+from targets import MEM, COLUMNS, TARGETS, launch, linux_available  # noqa: E402
 
 SECONDS = int(os.environ.get("ISLE_BENCH_DNS_SECONDS", "5"))
 EXAMPLE = REPO / "examples" / "dns-server"
@@ -145,11 +145,11 @@ def main():
 
 
 def measure():
-    header = ["transport (queries/s)", "native", "isle", "Linux guest"]
+    header = ["transport (queries/s)", *COLUMNS]
     if not (EXAMPLE / "server.c").exists():
         reason = "not measured: examples/dns-server missing"
-        table("DNS (dnsperf)", header, [["UDP", reason, reason, reason],
-                                        ["TCP", reason, reason, reason]])
+        table("DNS (dnsperf)", header, [["UDP", reason, reason, reason, "-", "-"],
+                                        ["TCP", reason, reason, reason, "-", "-"]])
         return 0
     run(["make", "-C", REPO, "examples"], 300)
     no_linux = linux_available()
@@ -165,7 +165,9 @@ def measure():
             res["TCP", t] = no_linux if t == "linux" and no_linux else vm_tcp(t)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    rows = [[tr] + [fmt3(res[tr, t]) for t in TARGETS] for tr in ("UDP", "TCP")]
+    rows = [[tr] + [fmt3(res[tr, t]) for t in TARGETS] +
+            [ratio(res[tr, "isle"], res[tr, "native"]), ratio(res[tr, "isle"], res[tr, "linux"])]
+            for tr in ("UDP", "TCP")]
     table("DNS (dnsperf)", header, rows,
           [f"`dnsperf -l {SECONDS}` with examples/dns-server/queries.txt (1 client, up to "
            f"100 queries outstanding), median (min-max) of {RUNS} runs on one boot; QEMU "

@@ -14,8 +14,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import RUNS, BenchError, fmt3, go_server, run, table, wait_http  # noqa: E402
-from targets import MEM, TARGETS, go_launch, linux_available  # noqa: E402
+from benchlib import (RUNS, BenchError, fmt3, go_server, ratio, run, table,  # noqa: E402
+                      wait_http)
+from targets import MEM, COLUMNS, TARGETS, go_launch, linux_available  # noqa: E402
 
 SECONDS = int(os.environ.get("ISLE_BENCH_WRK_SECONDS", "5"))
 LIMIT = 120
@@ -66,10 +67,14 @@ def measure():
 
     def col(t, i, spec):
         return res[t] if isinstance(res[t], str) else fmt3([r[i] for r in res[t]], spec)
-    rows = [["requests/s", *[col(t, 0, "{:.0f}") for t in TARGETS]],
-            ["latency p50 (ms)", *[col(t, 1, "{:.2f}") for t in TARGETS]],
-            ["latency p99 (ms)", *[col(t, 2, "{:.2f}") for t in TARGETS]]]
-    table("HTTP (Go server, wrk)", ["figure", "native", "isle", "Linux guest"], rows,
+    def ratios(i):
+        def fig(t):
+            return res[t] if isinstance(res[t], str) else [r[i] for r in res[t]]
+        return [ratio(fig("isle"), fig("native")), ratio(fig("isle"), fig("linux"))]
+    rows = [["requests/s", *[col(t, 0, "{:.0f}") for t in TARGETS], *ratios(0)],
+            ["latency p50 (ms)", *[col(t, 1, "{:.2f}") for t in TARGETS], *ratios(1)],
+            ["latency p99 (ms)", *[col(t, 2, "{:.2f}") for t in TARGETS], *ratios(2)]]
+    table("HTTP (Go server, wrk)", ["figure", *COLUMNS], rows,
           [f"`wrk -t1 -c8 -d{SECONDS}s --latency`, GET / (static/index.html): median "
            f"(min-max) of {RUNS} runs on one boot; QEMU TCG, -m {MEM}, 1 vCPU, user "
            "networking (restrict=on) with a 127.0.0.1 forward; native over lo in a network "

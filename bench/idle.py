@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import RUNS, BenchError, fmt3, go_server, table, wait_http  # noqa: E402
-from targets import MEM, TARGETS, go_launch, linux_available, vm_pid  # noqa: E402
+from benchlib import (RUNS, BenchError, fmt3, go_server, ratio, table,  # noqa: E402
+                      wait_http)
+from targets import MEM, COLUMNS, TARGETS, go_launch, linux_available, vm_pid  # noqa: E402
 
 SETTLE = 2.0
 WINDOW = 4.0
@@ -66,15 +67,16 @@ def measure():
     res = {}
     for t in TARGETS:
         res[t] = (no_linux,) * 3 if t == "linux" and no_linux else idle(t)
-    rows = [["host RSS (MiB)"] + [fmt3(res[t][0], "{:.1f}") for t in TARGETS],
-            ["host CPU (%)"] + [fmt3(res[t][1], "{:.1f}") for t in TARGETS]]
+    rows = [[label] + [fmt3(res[t][i], "{:.1f}") for t in TARGETS] +
+            [ratio(res["isle"][i], res["native"][i]), ratio(res["isle"][i], res["linux"][i])]
+            for i, label in enumerate(("host RSS (MiB)", "host CPU (%)"))]
     notes = [f"Idle Go server after its first HTTP 200 and {SETTLE:.0f} s: median (min-max) of "
              f"{RUNS} windows of {WINDOW:.0f} s; QEMU TCG, -m {MEM}, 1 vCPU. isle and Linux: "
              "the QEMU process."]
     if res["isle"][2] is not None:
         notes.append(f"The `isle run` process itself (QEMU's parent) adds "
                      f"{res['isle'][2]:.1f} MiB RSS.")
-    table("Idle instance", ["figure", "native", "isle", "Linux guest"], rows, notes)
+    table("Idle instance", ["figure", *COLUMNS], rows, notes)
     return 0
 
 

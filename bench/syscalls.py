@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import REPO, RUNS, BenchError, compile_c, fmt3, table  # noqa: E402
-from targets import MEM, TARGETS, launch, linux_available, output_of  # noqa: E402
+from benchlib import REPO, RUNS, BenchError, compile_c, fmt3, ratio, table  # noqa: E402
+from targets import MEM, COLUMNS, TARGETS, launch, linux_available, output_of  # noqa: E402
 
 ITERS = int(os.environ.get("ISLE_BENCH_SYSCALL_ITERS", "200000"))
 LIMIT = 300
@@ -55,8 +55,10 @@ def measure():
             for k, v in once(t, prog).items():
                 res[t][k].append(v)
     rows = [[label] + [no_linux if t == "linux" and no_linux else fmt3(res[t][k], "{:.0f}")
-                       for t in TARGETS] for k, label in CALLS]
-    table("Syscall latency", ["call (ns)", "native", "isle", "Linux guest"], rows,
+                       for t in TARGETS] +
+            [ratio(res["isle"][k], res["native"][k]),
+             ratio(res["isle"][k], no_linux or res["linux"][k])] for k, label in CALLS]
+    table("Syscall latency", ["call (ns)", *COLUMNS], rows,
           [f"ns per call over {ITERS} calls, median (min-max) of {RUNS} runs; QEMU TCG, "
            f"-m {MEM}, 1 vCPU. TCG emulates every guest instruction, so a guest's figures "
            "mostly measure QEMU's translation of the kernel's entry/exit paths."])

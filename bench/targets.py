@@ -17,6 +17,8 @@ from benchlib import (GO_EXAMPLE, ISLE, NETNS_PREFIX, BenchError, Started, free_
 
 MEM = "256M"
 TARGETS = ("native", "isle", "linux")
+# Table columns after the first: one per target, then the ratios of medians.
+COLUMNS = ["native", "isle", "Linux guest", "isle/native", "isle/Linux"]
 BOOT_LINE = re.compile(r"(?:isle: boot time: |linux-init: boot time )(\d+) us")
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import (REPO, RUNS, BenchError, compile_c, fmt3, netns_socket,  # noqa: E402
-                      table)
-from targets import MEM, TARGETS, launch, linux_available, wait_line  # noqa: E402
+                      ratio, table)
+from targets import MEM, COLUMNS, TARGETS, launch, linux_available, wait_line  # noqa: E402
 
 MIB = int(os.environ.get("ISLE_BENCH_TCP_MIB", "32"))
 PORT = 5001
@@ -96,9 +96,10 @@ def measure():
     no_linux = linux_available()
     res = {t: ((no_linux, no_linux) if t == "linux" and no_linux else measure_target(t, prog))
            for t in TARGETS}
-    rows = [["host -> guest (MB/s)"] + [fmt3(res[t][0], "{:.1f}") for t in TARGETS],
-            ["guest -> host (MB/s)"] + [fmt3(res[t][1], "{:.1f}") for t in TARGETS]]
-    table("TCP throughput", ["direction", "native (loopback)", "isle", "Linux guest"], rows,
+    rows = [[label] + [fmt3(res[t][i], "{:.1f}") for t in TARGETS] +
+            [ratio(res["isle"][i], res["native"][i]), ratio(res["isle"][i], res["linux"][i])]
+            for i, label in enumerate(("host -> guest (MB/s)", "guest -> host (MB/s)"))]
+    table("TCP throughput", ["direction", *COLUMNS], rows,
           [f"{MIB} MiB per transfer, median (min-max) of {RUNS} transfers on one boot; "
            f"QEMU TCG, -m {MEM}, 1 vCPU, user networking (restrict=on) with a 127.0.0.1 "
            "forward (QEMU's slirp copies every byte). The host end is a Python client."])
