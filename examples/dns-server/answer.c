@@ -144,6 +144,8 @@ size_t dns_answer(const struct dns_zone *z, const uint8_t *p, size_t len, uint8_
 			rcode = DNS_R_REFUSED;
 		else if (q.qtype == DNS_T_OPT)
 			rcode = DNS_R_FORMERR;
+		else if (q.qtype >= 251 && q.qtype <= 254)
+			rcode = DNS_R_NOTIMP; /* IXFR, AXFR, MAILB, MAILA: no transfers here */
 		else {
 			flags |= DNS_F_AA;
 			rcode = resolve(&b, q.qname, q.qtype);

@@ -380,7 +380,7 @@ def test_dns_isle_udp_tap():
     proc = None
     # The tap test runs without port forwards, so it needs its own config (the
     # example's has Ports, which only user networking takes).
-    (os.path.join(tmp, "zone") and os.makedirs(os.path.join(tmp, "zone")))
+    os.makedirs(os.path.join(tmp, "zone"))
     shutil.copy(ZONE, os.path.join(tmp, "zone", "example.zone"))
     conf = os.path.join(tmp, "config.json")
     with open(conf, "w") as f:

@@ -310,6 +310,14 @@ static void test_negative(void **st)
 	size_t ql = mkq(q, 0, "www.example.test", DNS_T_A, 3 /* CH */, 0, 0);
 	dns_answer(&zone, q, ql, out, sizeof out, 0);
 	assert_int_equal(out[3] & 0xf, DNS_R_REFUSED);
+
+	r = ask("example.test", 252 /* AXFR */, 0, 1);
+	assert_int_equal(out[3] & 0xf, DNS_R_NOTIMP);
+	assert_int_equal(g16(out + 4), 1);
+	assert_int_equal(g16(out + 6), 0);
+	r = ask("example.test", DNS_T_ANY, 0, 1);
+	assert_int_equal(out[3] & 0xf, DNS_R_NOERROR);
+	assert_int_equal(g16(out + 6), 3); /* the apex's SOA, NS and MX */
 }
 
 static void test_cname(void **st)
