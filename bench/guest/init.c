@@ -2,9 +2,10 @@
  * Prints the guest's boot time (CLOCK_BOOTTIME at entry, which starts with the kernel's
  * timekeeping), loads the virtio modules listed in /modules.order with finit_module,
  * configures lo and eth0 as QEMU user networking expects (10.0.2.15/24, gateway 10.0.2.2)
- * with ioctls, then execs the program named by its arguments (the kernel passes what
- * follows "--" on its command line), in directory /. It powers the VM off when the
- * program exits, so QEMU (-no-reboot) ends. Static glibc; nothing else in the image. */
+ * with ioctls, then runs the program named by its arguments (the kernel passes what
+ * follows "--" on its command line) as its child, in directory /, and powers the VM off
+ * when it exits (prints "linux-init: exit N"), so QEMU (-no-reboot) ends. Static glibc;
+ * nothing else in the image. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
