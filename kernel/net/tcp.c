@@ -122,6 +122,27 @@ int tcp_tcb_count(void)
 	return n;
 }
 
+int tcp_pending_count(void)
+{
+	int n = 0;
+
+	for (struct tcb *t = tcbs; t; t = t->next) {
+		switch (t->state) {
+		case TCP_ESTABLISHED:
+		case TCP_CLOSE_WAIT:
+		case TCP_FIN_WAIT_1:
+		case TCP_CLOSING:
+		case TCP_LAST_ACK:
+			n += t->sbuf.len > 0 || t->snd_una != t->snd_max ||
+			     (t->fin_queued && !t->fin_sent);
+			break;
+		default:
+			break;
+		}
+	}
+	return n;
+}
+
 void tcp_reset_all(void)
 {
 	while (tcbs)

@@ -147,6 +147,9 @@ struct tcb *tcp_tcb_new(void);
 void tcp_tcb_link(struct tcb *t);
 void tcp_tcb_free(struct tcb *t); /* unlink, cancel the timer, free everything */
 int tcp_tcb_count(void);
+/* Connections that still owe the peer data or a FIN (unsent, or sent and not yet
+ * acknowledged), orphaned ones included: the exit path waits for them, bounded. */
+int tcp_pending_count(void);
 void tcp_reset_all(void); /* tests */
 /* Pick/check a local port: 0 or -EADDRINUSE (-EAGAIN when no ephemeral port is free). */
 int tcp_bind_port(struct tcb *t, uint32_t addr, uint16_t port);

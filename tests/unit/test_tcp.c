@@ -131,6 +131,31 @@ static void test_rst_acceptability(void **st)
 	assert_int_equal(s->err, ECONNRESET);
 }
 
+/* What the exit path waits for: data or a FIN not yet acknowledged. */
+static void test_pending_count(void **st)
+{
+	struct tcb *l, *c, *s = pair(&l, &c);
+	uint8_t buf[3000] = {0};
+	assert_int_equal(tcp_pending_count(), 0);
+	assert_int_equal(tcp_send(c, buf, sizeof(buf)), (long)sizeof(buf));
+	assert_int_equal(tcp_pending_count(), 1); /* sent, not acknowledged */
+	drop_all();				  /* lost: still owed */
+	assert_int_equal(tcp_pending_count(), 1);
+	advance(TCP_RTO_INIT_NS); /* retransmitted, one segment per round trip at first */
+	run();
+	for (int i = 0; i < 10 && tcp_pending_count(); i++) {
+		advance(TCP_DELACK_NS);
+		run();
+	}
+	assert_int_equal(s->rbuf.len, sizeof(buf));
+	assert_int_equal(tcp_pending_count(), 0);
+	tcp_shutdown_wr(c); /* a FIN owed, then acknowledged */
+	assert_int_equal(tcp_pending_count(), 1);
+	run();
+	assert_int_equal(c->state, TCP_FIN_WAIT_2);
+	assert_int_equal(tcp_pending_count(), 0);
+}
+
 static void test_close_and_time_wait(void **st)
 {
 	struct tcb *l, *c, *s = pair(&l, &c);
@@ -227,6 +252,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_out_of_order, teardown),
 		cmocka_unit_test_teardown(test_retransmit_backoff, teardown),
 		cmocka_unit_test_teardown(test_rst_acceptability, teardown),
+		cmocka_unit_test_teardown(test_pending_count, teardown),
 		cmocka_unit_test_teardown(test_close_and_time_wait, teardown),
 		cmocka_unit_test_teardown(test_simultaneous_close, teardown),
 		cmocka_unit_test_teardown(test_malformed, teardown),
