@@ -84,13 +84,19 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
+# Example programs: each examples/*/build.mk adds its outputs to EXAMPLES.
+EXAMPLES :=
+include $(wildcard examples/*/build.mk)
+.PHONY: examples
+examples: $(EXAMPLES)
+
 E2E_ARGS ?=
 e2e: all
 	/usr/bin/python3 -m pytest tests/e2e $(E2E_ARGS)
 
 test: unit fuzz e2e
 
-LINT_FILES := $(shell find kernel cli include tests/unit tests/guest -name '*.[ch]' 2>/dev/null | sort)
+LINT_FILES := $(shell find kernel cli include tests/unit tests/guest examples -name '*.[ch]' 2>/dev/null | sort)
 lint:
 	@clang-format --dry-run --Werror $(LINT_FILES) && echo "lint: clang-format clean"
 	sh scripts/lint-extra.sh

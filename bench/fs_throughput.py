@@ -24,12 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import (HOST_TIMEOUT, ISLE, OUT, RUNS, VM_TIMEOUT,  # noqa: E402
-                      BenchError, accel_notice, compile_guest, run, stats)
+                      BenchError, accel_notice, compile_guest, run, stats, table)
 
 MIB = int(os.environ.get("ISLE_BENCH_MIB", "64"))
 GUEST_MEM = "256M"  # room for the whole file in the guest's page cache
-
-W = 27  # table column width
 
 DD_LINE = re.compile(r"ddbench: (write|read) (\d+) MiB in ([0-9.]+) s")
 BOOT_LINE = re.compile(r"isle: boot time: (\d+) us")
@@ -88,7 +86,7 @@ def boot_time(options, target):
 
 def fmt(triple, unit=""):
     lo, med, hi = triple
-    return f"{med:9.1f}{unit} ({lo:.1f}-{hi:.1f})"
+    return f"{med:.1f}{unit} ({lo:.1f}-{hi:.1f})"
 
 
 def main():
@@ -139,26 +137,29 @@ def measure():
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"fs_throughput: {MIB} MiB sequential, {RUNS} runs, median (min-max); "
-          f"isle under {accel_notice(OUT / 'hello')}, -m {GUEST_MEM}; read follows write, nothing dropped")
-    print(f"{'sequential I/O':<28} {'isle':>{W}} {'native (ddbench)':>{W}} "
-          f"{'dd on host':>{W}} {'isle/native':>12}")
+    rows = []
     for k in ("write", "read"):
         i, n, d = stats(isle[k]), stats(native[k]), stats(dd[k])
         label = f"{k} MiB/s" + (" (incl. fsync)" if k == "write" else "")
-        print(f"{label:<28} {fmt(i):>{W}} {fmt(n):>{W}} {fmt(d):>{W}} {i[1] / n[1]:>12.3f}")
-    print(f"{'hello':<28} {'boot module':>{W}} {'isle run PROGRAM':>{W}} "
-          f"{'isle build image':>{W}} {'image/module':>12}")
+        rows.append([label, fmt(i), fmt(n), fmt(d), f"{i[1] / n[1]:.3f}"])
+    table(f"File system ({MIB} MiB sequential)",
+          ["sequential I/O", "isle", "native (ddbench)", "dd on host", "isle/native"], rows,
+          [f"{RUNS} runs, median (min-max); isle under {accel_notice(OUT / 'hello')}, "
+           f"-m {GUEST_MEM}; read follows write, nothing dropped. dd image after {RUNS} runs: "
+           f"e2fsck -fn exit {fsck.returncode}."])
+    rows = []
     for label, figures in (("boot time ms (--boot-time)", boots),
                            ("launch to exit ms (wall)", walls)):
         m, c, d = (stats(figures[k]) for k in ("module", "cached", "disk"))
-        print(f"{label:<28} {fmt(m):>{W}} {fmt(c):>{W}} {fmt(d):>{W}} {d[1] / m[1]:>12.3f}")
+        rows.append([label, fmt(m), fmt(c), fmt(d), f"{d[1] / m[1]:.3f}"])
+    notes = [f"hello image: {size_mib:.1f} MiB file, {alloc_mib:.1f} MiB allocated on the host "
+             f"(program {hello_kib:.0f} KiB); ratio image/program "
+             f"{size_mib * 1024 / hello_kib:.1f}"]
     if not bundle:
-        print("(this isle has no --bundle: 'boot module' is plain `isle run PROGRAM`)")
-    print(f"hello image: {size_mib:.1f} MiB file, {alloc_mib:.1f} MiB allocated on the host "
-          f"(program {hello_kib:.0f} KiB); ratio image/program "
-          f"{size_mib * 1024 / hello_kib:.1f}")
-    print(f"dd image after {RUNS} runs: e2fsck -fn exit {fsck.returncode}")
+        notes.append("(this isle has no --bundle: 'boot module' is plain `isle run PROGRAM`)")
+    table("hello: boot module, cached image, isle build image",
+          ["hello", "boot module", "isle run PROGRAM", "isle build image", "image/module"],
+          rows, notes)
     return 0 if fsck.returncode == 0 else 1
 
 

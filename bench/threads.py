@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import (HOST_TIMEOUT, ISLE, RUNS, VM_TIMEOUT, BenchError,  # noqa: E402
-                      accel_notice, compile_guest, run, stats)
+                      accel_notice, compile_guest, run, stats, table)
 
 ITERS = int(os.environ.get("ISLE_BENCH_THREAD_ITERS", "20000"))
 GUEST_MEM = "128M"
@@ -28,7 +28,6 @@ SMPS = (1, 2)
 LINE = re.compile(r"thrbench: (\w+) ([0-9.]+) ns/(\w+) (pinned|unpinned)")
 FIGURES = (("futex", "futex ping-pong ns/roundtrip"), ("create", "create+join ns/thread"),
            ("yield", "sched_yield ns/switch"), ("pipe", "pipe ping-pong ns/roundtrip"))
-W = 24  # table column width
 
 
 def parse(stdout):
@@ -44,7 +43,7 @@ def parse(stdout):
 
 def fmt(triple):
     lo, med, hi = triple
-    return f"{med:9.0f} ({lo:.0f}-{hi:.0f})"
+    return f"{med:.0f} ({lo:.0f}-{hi:.0f})"
 
 
 def main():
@@ -72,20 +71,19 @@ def measure():
             pins[col] |= p
             for k, v in figures.items():
                 results[col][k].append(v)
-    print(f"threads: {ITERS} iterations (create: {ITERS // 10}), {RUNS} runs, median "
-          f"(min-max); isle under {accel_notice(prog)}, -m {GUEST_MEM}")
     cols = list(columns)
-    print(f"{'':<30}" + "".join(f"{c:>{W}}" for c in cols)
-          + "".join(f"{c + '/nat':>{W - 8}}" for c in cols[1:]))
+    rows = []
     for key, label in FIGURES:
         s = {c: stats(results[c][key]) for c in cols}
-        ratios = "".join(f"{s[c][1] / max(s['native'][1], 1e-9):>{W - 8}.1f}"
-                         for c in cols[1:])
-        print(f"{label:<30}" + "".join(f"{fmt(s[c]):>{W}}" for c in cols) + ratios)
+        rows.append([label] + [fmt(s[c]) for c in cols] +
+                    [f"{s[c][1] / max(s['native'][1], 1e-9):.1f}" for c in cols[1:]])
+    notes = [f"{ITERS} iterations (create: {ITERS // 10}), {RUNS} runs, median (min-max); "
+             f"isle under {accel_notice(prog)}, -m {GUEST_MEM}"]
     unpinned = [c for c in cols if "unpinned" in pins[c]]
     if unpinned:
-        print(f"(threads not pinned to one CPU in: {', '.join(unpinned)}: "
-              "sched_setaffinity refused)")
+        notes.append(f"(threads not pinned to one CPU in: {', '.join(unpinned)}: "
+                     "sched_setaffinity refused)")
+    table("Threads", ["figure", *cols, *(f"{c}/native" for c in cols[1:])], rows, notes)
     return 0
 
 

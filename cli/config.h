@@ -38,6 +38,8 @@ struct config {
 	bool has_accel;
 	enum accel_mode accel;	/* RunConfig.Accel */
 	struct net_options net; /* RunConfig.Ports (TCP) and UDPPorts: net.ports only */
+	/* RunConfig.IPAddress, NetMask, Gateway: dotted quads, "" when not given. */
+	char ip_address[16], netmask[16], gateway[16];
 };
 
 /* Zeroes c: an empty config (no file). */

@@ -1,6 +1,7 @@
 /* configrun.c: config.json's RunConfig (how the VM runs) and ManifestPassthrough (ops's
  * raw manifest settings, of which isle understands exec_protection, noaslr and cwd).
  * Ports and UDPPorts become host forwards (netopts.h). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,26 @@ static void h_cpus(struct cfg_parse *x, const char *key, json_t *v)
 		cfg_error(x, key, "%lld CPUs: expected 1 to %d", (long long)n, QEMU_MAX_CPUS);
 	else
 		x->c->cpus = (int)n;
+}
+
+/* IPAddress, NetMask, Gateway: IPv4 dotted quads, passed to the kernel as ip=, netmask=,
+ * gw= (static addressing instead of DHCP: docs/networking.md). */
+static void h_ipv4(struct cfg_parse *x, const char *key, json_t *v)
+{
+	const char *leaf = strrchr(key, '.') ? strrchr(key, '.') + 1 : key;
+	char *dst = !strcmp(leaf, "IPAddress") ? x->c->ip_address
+		    : !strcmp(leaf, "NetMask") ? x->c->netmask
+					       : x->c->gateway;
+	struct in_addr a;
+
+	if (!cfg_want(x, key, v, JSON_STRING))
+		return;
+	const char *s = json_string_value(v);
+	if (strlen(s) >= 16 || inet_pton(AF_INET, s, &a) != 1) {
+		cfg_error(x, key, "'%s' is not an IPv4 address (a.b.c.d)", s);
+		return;
+	}
+	snprintf(dst, 16, "%s", s);
 }
 
 /* Ports (TCP) and UDPPorts: numbers or strings "HOST" / "HOST:GUEST" (no ranges). */
@@ -108,17 +129,17 @@ static const struct cfg_key run_keys[] = {
 	{"BridgeName", h_warn},
 	{"Bridged", h_warn},
 	{"Debug", h_warn},
-	{"Gateway", h_warn},
+	{"Gateway", h_ipv4},
 	{"GdbPort", h_warn},
 	{"GPUs", h_warn},
 	{"GPUType", h_warn},
 	{"ImageName", h_warn},
 	{"InstanceName", h_warn},
-	{"IPAddress", h_warn},
+	{"IPAddress", h_ipv4},
 	{"IPv6Address", h_warn},
 	{"Kernel", h_warn},
 	{"Mounts", h_warn},
-	{"NetMask", h_warn},
+	{"NetMask", h_ipv4},
 	{"Nics", h_warn},
 	{"QMP", h_warn},
 	{"ShowDebug", h_warn},

@@ -1,7 +1,39 @@
 /* runconfig.c: merge a config.json into `isle run`'s options; the command line wins. */
+#include <string.h>
+
 #include "env.h"
 #include "runconfig.h"
 #include "util.h"
+
+/* Does -k already set the kernel option name (as "name=...")? */
+static bool has_kernel_arg(const struct run_options *o, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; i < o->kernel_args.n; i++)
+		if (!strncmp(o->kernel_args.v[i], name, n) && o->kernel_args.v[i][n] == '=')
+			return true;
+	return false;
+}
+
+/* IPAddress/NetMask/Gateway become ip=, netmask=, gw= unless -k gives them. */
+static void static_address(struct run_options *o, const struct config *c)
+{
+	const struct {
+		const char *key, *opt, *value;
+	} a[] = {{"IPAddress", "ip", c->ip_address},
+		 {"NetMask", "netmask", c->netmask},
+		 {"Gateway", "gw", c->gateway}};
+
+	if (!c->ip_address[0] && (c->netmask[0] || c->gateway[0]) && !has_kernel_arg(o, "ip")) {
+		util_err("warning: %s: NetMask and Gateway are ignored without IPAddress (the "
+			 "guest uses DHCP)",
+			 c->name);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(a) / sizeof(a[0]); i++)
+		if (a[i].value[0] && !has_kernel_arg(o, a[i].opt))
+			strvec_pushf(&o->kernel_args, "%s=%s", a[i].opt, a[i].value);
+}
 
 static void ignored(const struct config *c, bool present, const char *key, const char *why)
 {
@@ -21,6 +53,7 @@ void runconfig_apply(struct run_options *o, const struct config *c, enum run_tar
 		o->cpus = c->cpus;
 	if (c->has_accel && !o->accel_given)
 		o->accel = c->accel;
+	static_address(o, c);
 	if (!o->ports_given) { /* -p replaces the config's ports */
 		const char *dup;
 		for (size_t i = 0; i < c->net.nports; i++)

@@ -19,6 +19,8 @@ PACKAGES=(
 	golang-go                           # Go guest programs and Go std test binaries (e2e)
 	bind9-dnsutils knot-dnsutils        # examples/dns-server tests: dig, kdig
 	dnsperf wrk                         # make bench: DNS queries/s, HTTP requests/s
+	curl                                # quickstart.sh fetches the Go server's page
+	iproute2                            # make bench, e2e: ip netns, tap devices (unshare: util-linux)
 )
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -1,12 +1,38 @@
-/* exit.c: the program is done: write the file systems back, say how it ended on the log
- * channel, and power off. */
+/* exit.c: the program is done: let TCP deliver what the program sent, write the file
+ * systems back, say how it ended on the log channel, and power off. */
 #include "core/exit.h"
 #include "arch/x86_64/arch.h"
 #include "core/printk.h"
 #include "drivers/platform.h"
 #include "drivers/powerbtn.h"
+#include "core/time.h"
 #include "fs/vfs.h"
+#include "net/tcp.h"
 #include "sched/sched.h"
+#include "sched/wait.h"
+
+/* How long the exit path waits for TCP connections to get their data acknowledged. Linux
+ * keeps sending after a process exits; the VM is about to power off, so bounded. */
+#define EXIT_TCP_DRAIN_NS (3ull * 1000000000ull)
+#define EXIT_TCP_POLL_NS (5ull * 1000000ull)
+
+/* Sleep (the idle loop runs the network stack meanwhile) until every connection has had
+ * its data and FIN acknowledged, or the bound passes. */
+static void tcp_drain(void)
+{
+	uint64_t deadline = time_monotonic_ns() + EXIT_TCP_DRAIN_NS;
+	int n;
+
+	while ((n = tcp_pending_count()) > 0) {
+		if (time_monotonic_ns() >= deadline) {
+			printk("isle: exit: %d TCP connection%s still had data unacknowledged "
+			       "after %llu s\n",
+			       n, n == 1 ? "" : "s", EXIT_TCP_DRAIN_NS / 1000000000ull);
+			return;
+		}
+		sched_sleep_until(time_monotonic_ns() + EXIT_TCP_POLL_NS, 0);
+	}
+}
 
 void program_exit(int status, const char *reason)
 {
@@ -14,6 +40,7 @@ void program_exit(int status, const char *reason)
 	 * reaches the file systems. */
 	sched_stop_program();
 	powerbtn_exiting();
+	tcp_drain();
 	/* Nothing the program wrote is lost: write every file system back first. */
 	int r = vfs_sync_all();
 	if (r < 0)

@@ -59,6 +59,8 @@ static void to_tcb_opts(struct sock *s, struct tcb *t)
 	uint32_t sb = s->sndbuf < TCP_SBUF_MIN ? TCP_SBUF_MIN : s->sndbuf;
 	if (!t->sbuf.b)
 		t->sbuf.cap = sb > TCP_SBUF_MAX ? TCP_SBUF_MAX : sb;
+	if (!t->rbuf.b) /* SO_RCVBUF, until the buffer exists */
+		t->rbuf.cap = tcp_rbuf_size(s->rcvbuf == SOCK_RMEM_DEFAULT ? 0 : s->rcvbuf);
 }
 
 static int parse_sin(const void *addr, uint32_t len, uint32_t *ip, uint16_t *port)

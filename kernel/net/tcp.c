@@ -1,8 +1,10 @@
 /* tcp.c: TCP input (RFC 9293 3.10.7): the connection table (exact 4-tuple first, then
  * listeners by port with a wildcard address), header and checksum checks, the state
  * machine, RST acceptability as RFC 5961 (only an exact-sequence RST resets, an in-window
- * one draws a challenge ACK), out-of-order queueing and reassembly, and ICMP errors.
- * Output, timers and the user calls are in tcp_out.c. */
+ * one draws a challenge ACK), option negotiation on the SYNs (RFC 7323 window scaling
+ * and timestamps, RFC 2018 SACK-permitted), PAWS and TS.Recent (RFC 7323 5.3, 4.3),
+ * duplicate-ACK detection for fast retransmit, out-of-order queueing and reassembly, and
+ * ICMP errors. Output, timers and the user calls are in tcp_out.c. */
 #include "net/tcp.h"
 #include "core/errno.h"
 #include "core/random.h"
@@ -120,6 +122,27 @@ int tcp_tcb_count(void)
 	return n;
 }
 
+int tcp_pending_count(void)
+{
+	int n = 0;
+
+	for (struct tcb *t = tcbs; t; t = t->next) {
+		switch (t->state) {
+		case TCP_ESTABLISHED:
+		case TCP_CLOSE_WAIT:
+		case TCP_FIN_WAIT_1:
+		case TCP_CLOSING:
+		case TCP_LAST_ACK:
+			n += t->sbuf.len > 0 || t->snd_una != t->snd_max ||
+			     (t->fin_queued && !t->fin_sent);
+			break;
+		default:
+			break;
+		}
+	}
+	return n;
+}
+
 void tcp_reset_all(void)
 {
 	while (tcbs)
@@ -232,42 +255,13 @@ void tcp_enter_time_wait(struct tcb *t)
 }
 
 struct seg {
-	uint16_t sport, dport, wnd, mss;
+	uint16_t sport, dport;
 	uint32_t seq, ack, len; /* len: payload bytes */
+	uint32_t wnd;		/* scaled by the peer's shift outside SYNs */
 	uint8_t flags;
 	const uint8_t *data;
+	struct tcp_opts opt;
 };
-
-static void parse_opts(const uint8_t *o, uint32_t n, struct seg *s)
-{
-	uint32_t i = 0;
-
-	while (i < n) {
-		uint8_t kind = o[i];
-		if (kind == 0)
-			break;
-		if (kind == 1) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= n || o[i + 1] < 2 || i + o[i + 1] > n)
-			break; /* malformed: ignore the rest */
-		if (kind == 2 && o[i + 1] == 4)
-			s->mss = get16(o + i + 2);
-		i += o[i + 1];
-	}
-}
-
-static uint16_t clamp_mss(uint16_t peer, uint32_t raddr)
-{
-	uint16_t ours = tcp_our_mss(raddr);
-
-	if (peer == 0)
-		peer = TCP_DEFAULT_MSS;
-	if (peer < 64)
-		peer = 64;
-	return peer < ours ? peer : ours;
-}
 
 static void listen_input(struct tcb *l, const struct seg *s, const struct ip_info *ip)
 {
@@ -284,15 +278,8 @@ static void listen_input(struct tcb *l, const struct seg *s, const struct ip_inf
 		tcp_stats.syn_drop++;
 		return;
 	}
-	c->sbuf.cap = l->sbuf.cap;
-	c->sbuf.b = kmalloc(c->sbuf.cap);
-	c->rbuf.cap = TCP_RBUF;
-	c->rbuf.b = kmalloc(c->rbuf.cap);
-	if (!c->sbuf.b || !c->rbuf.b) {
-		tcp_tcb_free(c);
-		tcp_stats.syn_drop++;
-		return;
-	}
+	c->sbuf.cap = l->sbuf.cap; /* the buffers come with the handshake's ACK */
+	c->rbuf.cap = l->rbuf.cap ? l->rbuf.cap : TCP_RBUF;
 	c->laddr = ip->dst;
 	c->lport = l->lport;
 	c->raddr = ip->src;
@@ -312,7 +299,7 @@ static void listen_input(struct tcb *l, const struct seg *s, const struct ip_inf
 	c->snd_una = c->iss;
 	c->snd_nxt = c->snd_max = c->iss;
 	c->snd_wnd = s->wnd;
-	c->mss = clamp_mss(s->mss, c->raddr);
+	tcp_negotiate(c, &s->opt, false);
 	c->state = TCP_SYN_RECEIVED;
 	l->nsyn++;
 	tcp_tcb_link(c);
@@ -341,12 +328,12 @@ static void synsent_input(struct tcb *t, const struct seg *s)
 	t->irs = s->seq;
 	t->rcv_nxt = s->seq + 1;
 	t->rcv_adv = t->rcv_nxt + (t->rbuf.cap > 65535 ? 65535 : t->rbuf.cap);
-	t->mss = clamp_mss(s->mss, t->raddr);
+	tcp_negotiate(t, &s->opt, true);
 	t->snd_wnd = s->wnd;
 	t->snd_wl1 = s->seq;
 	t->snd_wl2 = s->ack;
 	if (ack_ok) {
-		tcp_ack_rcvd(t, s->ack);
+		tcp_ack_rcvd(t, s->ack, s->opt.ts ? s->opt.tsecr : 0);
 		t->state = TCP_ESTABLISHED;
 		tcp_output(t, true);
 		tcp_wake(t, 0);
@@ -399,6 +386,7 @@ static void queue_ooo(struct tcb *t, uint32_t seq, const uint8_t *d, uint32_t n,
 	o->next = *pp;
 	*pp = o;
 	t->nooo++;
+	tcp_sack_note(t, seq);
 }
 
 /* Append in-order bytes; returns true when a FIN became in order. */
@@ -450,6 +438,13 @@ static void fin_rcvd(struct tcb *t)
 	tcp_wake(t, 0);
 }
 
+/* States where our data can be outstanding and duplicate ACKs mean loss. */
+static bool synchronized_tx(const struct tcb *t)
+{
+	return t->state == TCP_ESTABLISHED || t->state == TCP_CLOSE_WAIT ||
+	       t->state == TCP_FIN_WAIT_1 || t->state == TCP_CLOSING || t->state == TCP_LAST_ACK;
+}
+
 /* RFC 9293 3.10.7.4 for every synchronized state. */
 static void sync_input(struct tcb *t, struct seg *s)
 {
@@ -461,6 +456,10 @@ static void sync_input(struct tcb *t, struct seg *s)
 		tcp_output(t, true);
 		return;
 	}
+	if (tcp_paws_reject(t, &s->opt, s->flags)) {
+		tcp_output(t, true); /* RFC 7323 5.3 R1: an ACK answers */
+		return;
+	}
 	if (!acceptable(t, s, seglen)) {
 		tcp_stats.out_seq++;
 		if (!(s->flags & TCP_F_RST))
@@ -469,6 +468,8 @@ static void sync_input(struct tcb *t, struct seg *s)
 			tcp_enter_time_wait(t);
 		return;
 	}
+	if (!(s->flags & TCP_F_RST))
+		tcp_ts_update(t, &s->opt, s->seq);
 	if (s->flags & TCP_F_RST) {
 		if (s->seq != t->rcv_nxt) { /* RFC 5961 3.2: challenge ACK */
 			tcp_stats.rst_ignored++;
@@ -495,6 +496,16 @@ static void sync_input(struct tcb *t, struct seg *s)
 			tcp_send_ctl(t, s->ack, TCP_F_RST);
 			return;
 		}
+		if (!t->rbuf.b && t->parent) { /* embryonic blocks hold no buffers */
+			t->sbuf.b = kmalloc(t->sbuf.cap);
+			t->rbuf.b = kmalloc(t->rbuf.cap);
+			if (!t->sbuf.b || !t->rbuf.b) {
+				tcp_stats.syn_drop++;
+				tcp_send_ctl(t, s->ack, TCP_F_RST);
+				tcp_tcb_free(t);
+				return;
+			}
+		}
 		t->state = TCP_ESTABLISHED;
 		t->snd_wnd = s->wnd;
 		t->snd_wl1 = s->seq;
@@ -517,9 +528,18 @@ static void sync_input(struct tcb *t, struct seg *s)
 		return;
 	}
 	if (tcp_seq_lt(t->snd_una, s->ack))
-		tcp_ack_rcvd(t, s->ack);
+		tcp_ack_rcvd(t, s->ack, s->opt.ts ? s->opt.tsecr : 0);
+	else if (s->ack == t->snd_una && t->snd_max != t->snd_una && s->len == 0 &&
+		 !(s->flags & TCP_F_FIN) && s->wnd == t->snd_wnd && s->wnd && synchronized_tx(t))
+		tcp_cc_dupack(t); /* RFC 5681 2 (a zero-window probe's answer is not one) */
 	if (tcp_seq_lt(t->snd_wl1, s->seq) ||
 	    (t->snd_wl1 == s->seq && tcp_seq_le(t->snd_wl2, s->ack))) {
+		if (!t->snd_wnd && s->wnd && t->snd_nxt != t->snd_una) {
+			/* The window opened: the probe byte was refused, send from SND.UNA. */
+			t->snd_nxt = t->snd_una;
+			if (t->fin_sent && t->snd_nxt != t->snd_max)
+				t->fin_sent = false;
+		}
 		t->snd_wnd = s->wnd;
 		t->snd_wl1 = s->seq;
 		t->snd_wl2 = s->ack;
@@ -623,7 +643,8 @@ void tcp_input(struct pkt *p, const struct ip_info *ip)
 	s.wnd = get16(th + 14);
 	s.data = th + hl;
 	s.len = p->len - hl;
-	parse_opts(th + 20, hl - 20, &s);
+	if (tcp_parse_opts(th + 20, hl - 20, &s.opt) < 0)
+		tcp_stats.bad_opt++; /* the options before the bad one still count */
 	if (s.sport == 0 || s.dport == 0) {
 		tcp_stats.bad_hdr++;
 		goto out;
@@ -637,6 +658,8 @@ void tcp_input(struct pkt *p, const struct ip_info *ip)
 	}
 	t->last_rx = time_monotonic_ns();
 	t->keep_probes = 0;
+	if (!(s.flags & TCP_F_SYN) && t->state >= TCP_SYN_RECEIVED)
+		s.wnd <<= t->snd_wscale; /* RFC 7323 2.3 */
 	if (t->state == TCP_LISTEN) {
 		if ((s.flags & TCP_F_ACK) && !(s.flags & TCP_F_RST))
 			tcp_send_rst_for(th, s.len, ip->dst, ip->src);

@@ -3,8 +3,11 @@
  * machine; tcp_out.c builds segments, runs the timers (retransmission per RFC 6298,
  * delayed ACK, keepalive, TIME_WAIT) and holds the calls the socket layer makes.
  * Addresses and ports are host order. Upcalls to the socket layer: tcp_wake and
- * tcp_accept_ready (defined by inet_stream.c; faked by tests).
- * Locking: BKL (input runs from interrupt handlers, timers from the timer interrupt). */
+ * tcp_accept_ready (defined by inet_stream.c; faked by tests). tcp_opt.c parses and builds
+ * options (MSS, window scale, timestamps, SACK); tcp_cc.c is congestion control (slow
+ * start, congestion avoidance, fast retransmit and NewReno recovery) and RTT estimation.
+ * Locking: the BKL; everything runs in thread context (input and net_timer callbacks from
+ * net_rx_poll), so no interrupt masking is needed. */
 #ifndef ISLE_NET_TCP_H
 #define ISLE_NET_TCP_H
 
@@ -44,8 +47,13 @@ enum tcp_state {
 #define TCP_SYN_RETRIES 6
 #define TCP_DELACK_NS (40ull * 1000000ull)
 #define TCP_FIN_TIMEOUT_NS (60ull * 1000000000ull) /* orphaned FIN_WAIT_2 */
-#define TCP_OOO_MAX 64				   /* out-of-order segments held */
-#define TCP_RBUF 65535u				   /* no window scaling: the most we can offer */
+#define TCP_OOO_MAX 256				   /* out-of-order segments held */
+#define TCP_RBUF 262144u			   /* default receive buffer (window scaling) */
+#define TCP_RBUF_MIN 4096u
+#define TCP_RBUF_MAX 425984u			    /* SO_RCVBUF's largest (doubled) value */
+#define TCP_WS_MAX 14				    /* RFC 7323 2.3 */
+#define TCP_TS_LEN 12				    /* NOP, NOP, timestamps */
+#define TCP_PAWS_IDLE_MS (24ull * 24 * 3600 * 1000) /* TS.Recent invalid after 24 days */
 #define TCP_SBUF_MIN 65536u
 #define TCP_SBUF_MAX 262144u
 #define TCP_DEFAULT_MSS 536
@@ -64,6 +72,14 @@ struct tcp_ooo {
 	uint8_t data[];
 };
 
+/* Options of one segment (tcp_opt.c). ws < 0: no window scale option. */
+struct tcp_opts {
+	uint16_t mss;
+	int ws;
+	bool ts, sack_ok;
+	uint32_t tsval, tsecr;
+};
+
 struct sock;
 
 struct tcb {
@@ -77,7 +93,7 @@ struct tcb {
 	/* Send sequence space (RFC 9293 3.3.1). sbuf holds the bytes from snd_una on. */
 	uint32_t iss, snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2;
 	uint32_t cwnd, ssthresh;
-	uint16_t mss;	 /* the peer's, capped by ours */
+	uint16_t mss;	 /* data per segment: the peer's MSS capped by ours, less TCP_TS_LEN */
 	bool fin_queued; /* the user closed: FIN follows sbuf's data */
 	bool fin_sent;	 /* FIN has a sequence number (snd_max covers it) */
 	struct ring sbuf;
@@ -96,6 +112,17 @@ struct tcb {
 	int retries, keep_probes;
 	int unacked_segs; /* full segments received since our last ACK */
 	uint64_t last_rx;
+	/* RFC 7323 and RFC 2018, negotiated on the SYNs. */
+	bool ws_ok, ts_ok, sack_ok;
+	uint8_t snd_wscale, rcv_wscale; /* shift of the peer's windows / of ours */
+	uint32_t ts_off;		/* added to our ms clock for TSval */
+	uint32_t ts_recent, last_ack_sent;
+	uint64_t ts_recent_ms; /* when ts_recent was set (0: not valid) */
+	uint32_t sack_hist[4]; /* starts of recent out-of-order arrivals, newest first */
+	/* Fast retransmit / NewReno (RFC 5681 3.2, RFC 6582). */
+	int dupacks;
+	bool in_recovery;
+	uint32_t recover;
 	/* Listener. */
 	int backlog, nsyn, nacc;
 	struct tcb *acc_head, *acc_tail;
@@ -110,8 +137,8 @@ struct tcb {
 
 /* Counters of dropped input, for tests. */
 struct tcp_stats {
-	uint64_t bad_hdr, bad_csum, no_conn, syn_drop, rst_ignored, out_seq, ooo_drop, retransmits,
-		sent, rcvd;
+	uint64_t bad_hdr, bad_csum, bad_opt, no_conn, syn_drop, rst_ignored, out_seq, ooo_drop,
+		paws_drop, retransmits, fast_retransmits, partial_acks, sent, rcvd;
 };
 extern struct tcp_stats tcp_stats;
 
@@ -120,6 +147,9 @@ struct tcb *tcp_tcb_new(void);
 void tcp_tcb_link(struct tcb *t);
 void tcp_tcb_free(struct tcb *t); /* unlink, cancel the timer, free everything */
 int tcp_tcb_count(void);
+/* Connections that still owe the peer data or a FIN (unsent, or sent and not yet
+ * acknowledged), orphaned ones included: the exit path waits for them, bounded. */
+int tcp_pending_count(void);
 void tcp_reset_all(void); /* tests */
 /* Pick/check a local port: 0 or -EADDRINUSE (-EAGAIN when no ephemeral port is free). */
 int tcp_bind_port(struct tcb *t, uint32_t addr, uint16_t port);
@@ -137,7 +167,8 @@ void tcp_send_ctl(struct tcb *t, uint32_t seq, uint8_t flags);
 void tcp_send_rst_for(const uint8_t *th, uint32_t seglen, uint32_t src, uint32_t dst);
 void tcp_timer_update(struct tcb *t);
 void tcp_timer_fn(struct net_timer *k);
-void tcp_ack_rcvd(struct tcb *t, uint32_t ack); /* new data acknowledged */
+/* New data acknowledged; tsecr: the segment's TSecr (0: none) for an RTT sample. */
+void tcp_ack_rcvd(struct tcb *t, uint32_t ack, uint32_t tsecr);
 uint32_t tcp_rcv_window(const struct tcb *t);
 void tcp_schedule_ack(struct tcb *t, bool full_segment);
 int tcp_connect(struct tcb *t, uint32_t raddr, uint16_t rport);
@@ -148,7 +179,39 @@ void tcp_close(struct tcb *t); /* the user is gone: FIN (or RST), then orphan */
 void tcp_shutdown_wr(struct tcb *t);
 void tcp_abort(struct tcb *t); /* RST and free */
 struct tcb *tcp_accept_take(struct tcb *l);
-uint16_t tcp_our_mss(uint32_t raddr);
+uint16_t tcp_our_mss(uint32_t raddr, uint32_t rbuf);
+/* Resend one segment from SND.UNA (fast retransmit, partial ACK). */
+void tcp_retransmit_una(struct tcb *t);
+uint32_t tcp_rbuf_size(uint32_t so_rcvbuf); /* SO_RCVBUF (0: default) -> receive buffer */
+
+/* tcp_opt.c */
+/* Parse n option bytes: unknown kinds are skipped by their length; a zero, short or
+ * overlong length stops parsing (what came before stays) and returns -EINVAL. */
+int tcp_parse_opts(const uint8_t *o, uint32_t n, struct tcp_opts *out);
+/* Build the options for a segment with these flags carrying n data bytes into o (40
+ * bytes): MSS, window scale, SACK-permitted and timestamps on SYNs as negotiated, then
+ * timestamps and SACK blocks. Returns the length, a multiple of 4. */
+uint32_t tcp_build_opts(struct tcb *t, uint8_t flags, uint32_t n, uint8_t *o);
+uint32_t tcp_ts_now(const struct tcb *t); /* TSval: a ms clock plus ts_off */
+/* Take what the peer's SYN (active: its SYN,ACK) offered: window scale shifts,
+ * timestamps (TS.Recent from its TSval), SACK-permitted, the MSS less the TS option. */
+void tcp_negotiate(struct tcb *t, const struct tcp_opts *o, bool active);
+/* PAWS (RFC 7323 5.3 R1): true when the segment is an old duplicate to drop (with an
+ * ACK); a RST is never rejected; TS.Recent idle past 24 days stops counting. */
+bool tcp_paws_reject(struct tcb *t, const struct tcp_opts *o, uint8_t flags);
+/* R3 (RFC 7323 4.3): TS.Recent takes the TSval of a segment at or before Last.ACK.sent. */
+void tcp_ts_update(struct tcb *t, const struct tcp_opts *o, uint32_t seq);
+uint8_t tcp_wscale_for(uint32_t rbuf);		 /* the shift that fits rbuf into 16 bits */
+void tcp_sack_note(struct tcb *t, uint32_t seq); /* out-of-order data arrived at seq */
+
+/* tcp_cc.c */
+void tcp_cc_init(struct tcb *t);
+void tcp_rtt_sample(struct tcb *t, uint64_t r); /* RFC 6298 2.2/2.3, r in ns */
+/* A new cumulative ACK (SND.UNA already moved to ack), acked bytes newly acknowledged:
+ * grows cwnd, or handles a partial ACK (resend the next hole) or full ACK in recovery. */
+void tcp_cc_ack(struct tcb *t, uint32_t ack, uint32_t acked);
+void tcp_cc_dupack(struct tcb *t); /* a duplicate ACK (RFC 5681 2) */
+void tcp_cc_timeout(struct tcb *t);
 
 uint32_t ring_write(struct ring *r, const void *d, uint32_t n);
 void ring_peek(const struct ring *r, uint32_t off, void *d, uint32_t n);

@@ -1,9 +1,9 @@
-/* tcp_out.c: TCP output and timers (RFC 9293, RFC 6298): segment building with our MSS
- * option on SYNs, sending what the peer's window, the congestion window (slow start,
- * one MSS after a timeout) and Nagle allow, receive-window advertisement with receiver
- * SWS avoidance, delayed ACKs (40 ms or every second full segment), retransmission with
- * exponential backoff and Karn's rule, zero-window probes, keepalive, TIME_WAIT expiry,
- * and the calls the socket layer makes (connect, listen, send, recv, close). */
+/* tcp_out.c: TCP output and timers (RFC 9293, RFC 6298): segment building (options from
+ * tcp_opt.c), sending what the peer's window, the congestion window (tcp_cc.c) and Nagle
+ * allow, receive-window advertisement (scaled, RFC 7323) with receiver SWS avoidance,
+ * delayed ACKs (40 ms or every second full segment), retransmission with exponential
+ * backoff and Karn's rule, zero-window probes, keepalive, TIME_WAIT expiry, and the calls
+ * the socket layer makes (connect, listen, send, recv, close). */
 #include "core/errno.h"
 #include "core/random.h"
 #include "core/time.h"
@@ -47,16 +47,28 @@ void ring_drop(struct ring *r, uint32_t n)
 	r->len -= n;
 }
 
-uint16_t tcp_our_mss(uint32_t raddr)
+uint16_t tcp_our_mss(uint32_t raddr, uint32_t rbuf)
 {
 	struct netdev *dev;
 	uint32_t src, hop;
 
 	if (ip_route(raddr, &dev, &src, &hop) < 0 || !dev || dev->mtu < 576)
 		return TCP_DEFAULT_MSS;
-	/* MTU - 40, but at most a quarter of our receive buffer: without window scaling
-	 * loopback's 64 KiB MTU would otherwise allow one segment per window. */
-	return dev->mtu - 40 > TCP_RBUF / 4 ? TCP_RBUF / 4 : (uint16_t)(dev->mtu - 40);
+	/* MTU - 40 (options excluded, RFC 6691), but at most a quarter of our receive
+	 * buffer: loopback's 64 KiB MTU would otherwise allow one segment per window. */
+	uint32_t m = dev->mtu - 40, cap = (rbuf ? rbuf : TCP_RBUF) / 4;
+	if (m > cap)
+		m = cap;
+	return m > 65535 ? 65535 : (uint16_t)m;
+}
+
+uint32_t tcp_rbuf_size(uint32_t so_rcvbuf)
+{
+	if (!so_rcvbuf)
+		return TCP_RBUF;
+	if (so_rcvbuf < TCP_RBUF_MIN)
+		return TCP_RBUF_MIN;
+	return so_rcvbuf > TCP_RBUF_MAX ? TCP_RBUF_MAX : so_rcvbuf;
 }
 
 uint32_t tcp_rcv_window(const struct tcb *t)
@@ -69,7 +81,8 @@ uint32_t tcp_rcv_window(const struct tcb *t)
 		fr = 0;
 	if (fr < cur) /* never shrink the window */
 		fr = cur;
-	return fr > 65535 ? 65535 : fr;
+	uint32_t max = 65535u << t->rcv_wscale;
+	return fr > max ? max : fr;
 }
 
 static void finish_csum(uint8_t *h, uint32_t len, uint32_t src, uint32_t dst)
@@ -82,7 +95,8 @@ static void finish_csum(uint8_t *h, uint32_t len, uint32_t src, uint32_t dst)
 
 static void send_seg(struct tcb *t, uint32_t seq, uint8_t flags, uint32_t off, uint32_t n)
 {
-	uint32_t hl = (flags & TCP_F_SYN) ? 24 : 20;
+	uint8_t opts[40];
+	uint32_t ol = tcp_build_opts(t, flags, n, opts), hl = 20 + ol;
 	struct pkt *p = pkt_alloc(PKT_HEADROOM, hl + n);
 
 	if (!p)
@@ -92,20 +106,24 @@ static void send_seg(struct tcb *t, uint32_t seq, uint8_t flags, uint32_t off, u
 	put16(h, t->lport);
 	put16(h + 2, t->rport);
 	put32(h + 4, seq);
-	if (flags & TCP_F_ACK)
+	if (flags & TCP_F_ACK) {
 		put32(h + 8, t->rcv_nxt);
+		t->last_ack_sent = t->rcv_nxt;
+	}
 	h[12] = (uint8_t)(hl / 4) << 4;
 	h[13] = flags;
-	uint32_t w = (flags & TCP_F_SYN) ? (t->rbuf.cap > 65535 ? 65535 : t->rbuf.cap)
-					 : tcp_rcv_window(t);
-	put16(h + 14, (uint16_t)w);
-	if (!(flags & TCP_F_SYN) && tcp_seq_lt(t->rcv_adv, t->rcv_nxt + w))
+	memcpy(h + 20, opts, ol);
+	if (flags & TCP_F_SYN) { /* never scaled (RFC 7323 2.2) */
+		uint32_t w = t->rbuf.cap > 65535 ? 65535 : t->rbuf.cap;
+		put16(h + 14, (uint16_t)w);
 		t->rcv_adv = t->rcv_nxt + w;
-	if (flags & TCP_F_SYN) {
-		h[20] = 2;
-		h[21] = 4;
-		put16(h + 22, tcp_our_mss(t->raddr));
-		t->rcv_adv = t->rcv_nxt + w;
+	} else {
+		uint32_t w = tcp_rcv_window(t), sh = t->rcv_wscale, field = w >> sh;
+		if (tcp_seq_lt(t->rcv_nxt + (field << sh), t->rcv_adv))
+			field++; /* rounding down must not shrink the window */
+		put16(h + 14, (uint16_t)field);
+		if (tcp_seq_lt(t->rcv_adv, t->rcv_nxt + (field << sh)))
+			t->rcv_adv = t->rcv_nxt + (field << sh);
 	}
 	if (n)
 		ring_peek(&t->sbuf, off, h + hl, n);
@@ -117,6 +135,20 @@ static void send_seg(struct tcb *t, uint32_t seq, uint8_t flags, uint32_t off, u
 void tcp_send_ctl(struct tcb *t, uint32_t seq, uint8_t flags)
 {
 	send_seg(t, seq, flags, 0, 0);
+}
+
+void tcp_retransmit_una(struct tcb *t)
+{
+	uint32_t out = t->snd_max - t->snd_una;
+	uint32_t n = t->sbuf.len < t->mss ? t->sbuf.len : t->mss;
+
+	if (n > out)
+		n = out;
+	bool fin = t->fin_sent && t->snd_una + n + 1 == t->snd_max;
+	if (!n && !fin)
+		return;
+	send_seg(t, t->snd_una, TCP_F_ACK | (fin ? TCP_F_FIN : 0), 0, n);
+	t->rtt_start = 0; /* Karn */
 }
 
 void tcp_send_rst_for(const uint8_t *th, uint32_t datalen, uint32_t src, uint32_t dst)
@@ -255,54 +287,34 @@ void tcp_schedule_ack(struct tcb *t, bool full)
 	}
 }
 
-static void set_rto(struct tcb *t)
-{
-	uint64_t v = 4 * t->rttvar;
-
-	if (v < 1000000)
-		v = 1000000; /* clock granularity G: 1 ms */
-	t->rto = t->srtt + v;
-	if (t->rto < TCP_RTO_MIN_NS)
-		t->rto = TCP_RTO_MIN_NS;
-	if (t->rto > TCP_RTO_MAX_NS)
-		t->rto = TCP_RTO_MAX_NS;
-}
-
-void tcp_ack_rcvd(struct tcb *t, uint32_t ack)
+void tcp_ack_rcvd(struct tcb *t, uint32_t ack, uint32_t tsecr)
 {
 	uint64_t now = time_monotonic_ns();
 	uint32_t acked = ack - t->snd_una;
+	bool syn_acked = t->snd_una == t->iss;
 
-	if (t->snd_una == t->iss && acked) /* our SYN */
+	if (syn_acked && acked) /* our SYN */
 		acked--;
 	if (t->fin_sent && ack == t->snd_max && acked)
 		acked--;
 	ring_drop(&t->sbuf, acked);
-	if (t->rtt_start && tcp_seq_le(t->rtt_seq, ack)) {
-		uint64_t r = now - t->rtt_start;
-		if (!t->srtt) {
-			t->srtt = r;
-			t->rttvar = r / 2;
-		} else {
-			uint64_t d = t->srtt > r ? t->srtt - r : r - t->srtt;
-			t->rttvar = (3 * t->rttvar + d) / 4;
-			t->srtt = (7 * t->srtt + r) / 8;
-		}
+	if (t->ts_ok && tsecr) { /* RFC 7323 4.1: every ACK of new data is a sample */
+		uint32_t ms = tcp_ts_now(t) - tsecr;
+		if (ms < 0x80000000u)
+			tcp_rtt_sample(t, (uint64_t)ms * 1000000u);
 		t->rtt_start = 0;
-		set_rto(t);
+	} else if (t->rtt_start && tcp_seq_le(t->rtt_seq, ack)) {
+		tcp_rtt_sample(t, now - t->rtt_start);
+		t->rtt_start = 0;
 	}
 	t->snd_una = ack;
 	if (tcp_seq_lt(t->snd_nxt, ack))
 		t->snd_nxt = ack;
 	t->retries = 0;
-	if (!t->cwnd)
-		t->cwnd = 10u * t->mss;
-	else if (t->cwnd < t->ssthresh)
-		t->cwnd += t->mss;
+	if (syn_acked || !t->cwnd)
+		tcp_cc_init(t);
 	else
-		t->cwnd += t->mss * t->mss / t->cwnd + 1;
-	if (t->cwnd > 4u * 1024 * 1024)
-		t->cwnd = 4u * 1024 * 1024;
+		tcp_cc_ack(t, ack, acked);
 	t->t_rtx = t->snd_una == t->snd_max ? 0 : now + t->rto;
 	tcp_timer_update(t);
 	if (t->sk && acked)
@@ -335,10 +347,7 @@ void tcp_timer_fn(struct net_timer *k)
 			return;
 		}
 		t->rto = t->rto * 2 > TCP_RTO_MAX_NS ? TCP_RTO_MAX_NS : t->rto * 2;
-		uint32_t inflight = t->snd_max - t->snd_una;
-		t->ssthresh = inflight / 2 > 2u * t->mss ? inflight / 2 : 2u * t->mss;
-		if (t->cwnd)
-			t->cwnd = t->mss;
+		tcp_cc_timeout(t);
 		t->rtt_start = 0; /* Karn */
 		t->snd_nxt = syn ? t->iss : t->snd_una;
 		if (t->fin_sent && t->snd_nxt != t->snd_max)
@@ -374,7 +383,8 @@ static int alloc_bufs(struct tcb *t)
 		t->sbuf.cap = TCP_SBUF_MIN;
 	if (!t->sbuf.b)
 		t->sbuf.b = kmalloc(t->sbuf.cap);
-	t->rbuf.cap = TCP_RBUF;
+	if (!t->rbuf.cap)
+		t->rbuf.cap = TCP_RBUF;
 	if (!t->rbuf.b)
 		t->rbuf.b = kmalloc(t->rbuf.cap);
 	return t->sbuf.b && t->rbuf.b ? 0 : -ENOMEM;
@@ -401,7 +411,9 @@ int tcp_connect(struct tcb *t, uint32_t raddr, uint16_t rport)
 	t->rport = rport;
 	t->iss = (uint32_t)random_u64();
 	t->snd_una = t->snd_nxt = t->snd_max = t->iss;
-	t->mss = tcp_our_mss(raddr);
+	t->mss = tcp_our_mss(raddr, t->rbuf.cap);
+	t->rcv_wscale = tcp_wscale_for(t->rbuf.cap);
+	t->ts_off = (uint32_t)random_u64();
 	t->last_rx = time_monotonic_ns();
 	t->state = TCP_SYN_SENT;
 	tcp_output(t, true);
@@ -422,6 +434,8 @@ int tcp_listen(struct tcb *t, int backlog)
 	}
 	if (!t->sbuf.cap)
 		t->sbuf.cap = TCP_SBUF_MIN;
+	if (!t->rbuf.cap)
+		t->rbuf.cap = TCP_RBUF;
 	t->state = TCP_LISTEN;
 	return 0;
 }
@@ -432,9 +446,7 @@ long tcp_send(struct tcb *t, const void *buf, uint32_t n)
 		return -EPIPE;
 	uint32_t w = ring_write(&t->sbuf, buf, n);
 	if (t->cwnd == 0)
-		t->cwnd = 10u * t->mss;
-	if (t->ssthresh == 0)
-		t->ssthresh = 0xffffffffu;
+		tcp_cc_init(t);
 	tcp_output(t, false);
 	return w;
 }
@@ -448,7 +460,9 @@ long tcp_recv(struct tcb *t, void *buf, uint32_t n, bool peek)
 		return n;
 	uint32_t before = tcp_seq_lt(t->rcv_nxt, t->rcv_adv) ? t->rcv_adv - t->rcv_nxt : 0;
 	ring_drop(&t->rbuf, n);
-	uint32_t fr = t->rbuf.cap - t->rbuf.len;
+	uint32_t fr = t->rbuf.cap - t->rbuf.len, max = 65535u << t->rcv_wscale;
+	if (fr > max) /* a window the field cannot carry is no update */
+		fr = max;
 	uint32_t step = t->rbuf.cap / 2 < 2u * t->mss ? t->rbuf.cap / 2 : 2u * t->mss;
 	if (synchronized(t) && fr > before && fr - before >= step)
 		tcp_output(t, true); /* window update */

@@ -3,6 +3,10 @@
  * goes through one kernel buffer per call of at most SOCK_COPY_MAX bytes: a datagram never
  * exceeds it, and a stream protocol returns a short count past it. */
 #include "core/errno.h"
+#include "core/time.h"
+#include "fs/poll.h"
+#include "lib/ktime.h"
+#include "syscall/sys_wait.h"
 #include "fs/fdtable.h"
 #include "mm/heap.h"
 #include "mm/uaccess.h"
@@ -559,14 +563,34 @@ long sys_sendmmsg(const struct syscall_args *a)
 	return i ? (long)i : r;
 }
 
+/* recvmmsg's timeout, as Linux checks it: after each datagram received (a receive that
+ * blocks is not cut short by it); the time left is written back. */
+static bool mmsg_expired(uint64_t deadline)
+{
+	return deadline != POLL_FOREVER && time_monotonic_ns() >= deadline;
+}
+
+static long mmsg_write_left(uint64_t uts, uint64_t deadline, long r)
+{
+	if (!uts || deadline == POLL_FOREVER)
+		return r;
+	uint64_t now = time_monotonic_ns();
+	struct ktime_spec ts = ktime_to_spec(deadline > now ? deadline - now : 0);
+	return copy_to_user(uptr(uts), &ts, sizeof(ts)) < 0 ? -EFAULT : r;
+}
+
 long sys_recvmmsg(const struct syscall_args *a)
 {
 	uint32_t vlen = (uint32_t)a->arg[2], i;
 	unsigned flags = (unsigned)a->arg[3];
 	struct ummsghdr mh;
 	struct sock *s;
+	uint64_t deadline;
 	long r = get_sock((int)a->arg[0], &s);
 
+	if (r < 0)
+		return r;
+	r = sys_deadline_timespec(a->arg[4], &deadline);
 	if (r < 0)
 		return r;
 	if (vlen > MMSG_MAX)
@@ -586,9 +610,12 @@ long sys_recvmmsg(const struct syscall_args *a)
 			r = -EFAULT;
 			break;
 		}
-		/* The timeout (arg 4) is not implemented: after the first datagram, take only
-		 * what is queued, as MSG_WAITFORONE. */
-		flags |= MSG_DONTWAIT;
+		if (flags & MSG_WAITFORONE) /* after the first datagram, only what is queued */
+			flags |= MSG_DONTWAIT;
+		if (mmsg_expired(deadline)) {
+			i++;
+			break;
+		}
 	}
-	return i ? (long)i : r;
+	return mmsg_write_left(a->arg[4], deadline, i ? (long)i : r);
 }

@@ -4,11 +4,13 @@ address from the ip=/netmask=/gw=/dns= kernel options; the DNS servers end up in
 /etc/resolv.conf (written only when the image left it empty). Checked with the -v log line
 and a guest program that prints the file. microvm (virtio-mmio) and q35 (virtio-pci)."""
 
+import json
 import re
+import subprocess
 
 import pytest
 
-from conftest import assert_pass, guest_binary, run_native, run_isle
+from conftest import ISLE, assert_pass, guest_binary, run_native, run_isle
 
 MACHINES = ["microvm", "q35"]
 
@@ -56,3 +58,28 @@ def test_no_nic():
     status, out, err = run_isle(hello, extra=["--bundle", "-v"])
     assert_pass(status, out, err, "hello")
     assert "isle: net: eth0" not in err
+
+
+def test_static_from_config(tmp_path):
+    """RunConfig IPAddress/NetMask/Gateway become the ip=/netmask=/gw= kernel options."""
+    cfg = tmp_path / "config.json"
+    cfg.write_text(json.dumps({"RunConfig": {"IPAddress": "10.0.2.21",
+                                             "NetMask": "255.255.255.0",
+                                             "Gateway": "10.0.2.2"}}))
+    status, out, err = run_isle(guest_binary("hello"),
+                                extra=["--bundle", "--net", "isolated", "-v", "-c", str(cfg)])
+    assert_pass(status, out, err, "hello")
+    assert re.search(r"isle: net: eth0 10\.0\.2\.21/24 gw 10\.0\.2\.2 .*\(static\)\n", err), err
+
+
+def test_static_config_errors(tmp_path):
+    cfg = tmp_path / "config.json"
+    cfg.write_text(json.dumps({"RunConfig": {"IPAddress": "10.0.2.300"}}))
+    r = subprocess.run([str(ISLE), "run", "--dry-run", "-c", str(cfg),
+                        str(guest_binary("hello"))], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 or r.returncode == 1, r
+    assert "RunConfig.IPAddress: '10.0.2.300' is not an IPv4 address" in r.stderr, r.stderr
+    cfg.write_text(json.dumps({"RunConfig": {"Gateway": "10.0.2.2"}}))
+    r = subprocess.run([str(ISLE), "run", "--dry-run", "-c", str(cfg),
+                        str(guest_binary("hello"))], capture_output=True, text=True, timeout=60)
+    assert "Gateway are ignored without IPAddress" in r.stderr, r.stderr

@@ -174,6 +174,30 @@ static void exchange(void)
 	}
 	for (int i = 0; i < 3; i++)
 		CHECK(mm[i].msg_len == (unsigned)i + 1, "msg %d len %u", i, mm[i].msg_len);
+	/* The timeout is checked after each datagram: a zero one stops after the first, and
+	 * the time left (none) is written back; without MSG_WAITFORONE and no timeout,
+	 * MSG_DONTWAIT takes what is queued. */
+	for (int i = 0; i < 3; i++) {
+		iv[i].iov_base = (void *)"abc";
+		iv[i].iov_len = (size_t)i + 1;
+		mm[i].msg_hdr.msg_name = &to;
+		mm[i].msg_hdr.msg_namelen = sizeof(to);
+	}
+	CHECK(sendmmsg(a, mm, 3, 0) == 3);
+	for (int i = 0; i < 3; i++) {
+		iv[i].iov_base = bufs[i];
+		iv[i].iov_len = sizeof(bufs[i]);
+		mm[i].msg_hdr.msg_name = NULL;
+		mm[i].msg_hdr.msg_namelen = 0;
+	}
+	struct timespec zero = {0, 0};
+	CHECK(recvmmsg(b, mm, 3, 0, &zero) == 1 && mm[0].msg_len == 1);
+	CHECK(zero.tv_sec == 0 && zero.tv_nsec == 0);
+	struct timespec badts = {0, 1000000000};
+	CHECK(recvmmsg(b, mm, 3, 0, &badts) == -1 && errno == EINVAL);
+	CHECK(recvmmsg(b, mm, 3, MSG_DONTWAIT, NULL) == 2);
+	CHECK(mm[0].msg_len == 2 && mm[1].msg_len == 3);
+	CHECK(recvmmsg(b, mm, 3, MSG_DONTWAIT, NULL) == -1 && errno == EAGAIN);
 
 	/* Disconnect with AF_UNSPEC. */
 	struct sockaddr un = {.sa_family = AF_UNSPEC};

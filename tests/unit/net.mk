@@ -2,7 +2,7 @@
 # and `make fuzz`: a libFuzzer harness over netdev_rx (clang, bounded time).
 UNIT_TESTS += test_net
 NET_CORE_SRCS := kernel/net/pkt.c kernel/net/netdev.c kernel/net/arp.c kernel/net/ipv4.c kernel/net/inet_csum.c kernel/net/net_timer.c \
-	kernel/net/icmp.c kernel/net/iface.c kernel/net/dhcp.c kernel/net/tcp.c kernel/net/tcp_out.c \
+	kernel/net/icmp.c kernel/net/iface.c kernel/net/dhcp.c kernel/net/tcp.c kernel/net/tcp_out.c kernel/net/tcp_opt.c kernel/net/tcp_cc.c \
 	tests/unit/net_fakes.c tests/unit/net_tcp_fakes.c
 test_net_SRCS := tests/unit/test_net.c $(NET_CORE_SRCS)
 $(BUILD)/unit/test_net: kernel/net/stack.h kernel/net/ipv4.h kernel/net/netdev.h \
