@@ -268,14 +268,26 @@ static pid_t spawn_supervisor(const char *dir)
 	_exit(127);
 }
 
-/* Waits until the supervisor runs QEMU (0), or ends first (1), bounded. */
-static int wait_started(const char *dir, pid_t sup)
+/* Waits until the supervisor runs QEMU (0), or ends first, bounded. A VM can start and
+ * end between two looks (a program that exits at once): the supervisor's final state in
+ * dir tells, and then *ended holds isle run's status. Returns 0 (started; *ended is -1
+ * while it runs) or 1 (it did not start). */
+static int wait_started(const char *dir, pid_t sup, int *ended)
 {
+	struct inst_state s;
+
+	*ended = -1;
 	for (int i = 0; i < INST_START_TIMEOUT * 10; i++) {
 		int wst;
 
-		if (waitpid(sup, &wst, WNOHANG) == sup)
-			return 1;
+		if (waitpid(sup, &wst, WNOHANG) == sup) {
+			if (inst_read_state(dir, &s) || s.phase != INST_EXITED ||
+			    s.status == ISLE_EXIT_USAGE || s.status == ISLE_EXIT_CANNOT_RUN ||
+			    s.status == ISLE_EXIT_NOT_FOUND)
+				return 1;
+			*ended = s.status;
+			return 0;
+		}
 		if (inst_vm_pid(sup) > 0)
 			return 0;
 		usleep(100000);
@@ -299,7 +311,8 @@ int instance_create(int argc, char **argv)
 	struct strvec run = {0};
 	const char *store_name;
 	char *disk = NULL, *cfg = NULL, *name = NULL, *root = NULL, *dir = NULL, *copy = NULL;
-	int st, lock = -1;
+	int st, lock = -1, ended;
+	bool started;
 	pid_t sup;
 
 	strvec_push(&o.run, "run");
@@ -403,9 +416,10 @@ int instance_create(int argc, char **argv)
 	sup = spawn_supervisor(dir);
 	if (sup < 0)
 		goto out;
+	started = wait_started(dir, sup, &ended) == 0;
 	free(dir);
 	dir = NULL; /* it exists now: isle instance delete removes it */
-	if (wait_started(root, sup)) {
+	if (!started) {
 		util_err("instance %s did not start: isle instance logs %s shows why; isle "
 			 "instance delete %s removes it",
 			 name, name, name);
@@ -417,6 +431,9 @@ int instance_create(int argc, char **argv)
 		inst_ports_show(s.ports, s.nports, ports, sizeof(ports));
 		printf("instance %s started (image %s, ports %s, pid %ld)\n", name, o.image, ports,
 		       (long)sup);
+		if (ended >= 0)
+			printf("instance %s has already ended: status %d (isle instance logs %s)\n",
+			       name, ended, name);
 	}
 	st = 0;
 out:
