@@ -347,12 +347,14 @@ static long splice_files_buf(struct file *in, int64_t *inoff, struct file *out, 
 			return done ? (long)done : r;
 		w = outoff ? vfs_write(out, buf, (size_t)r, (uint64_t)*outoff, NULL)
 			   : vfs_write_pos(out, buf, (size_t)r);
+		/* What was read and not written goes back to in's position (a socket full
+		 * with O_NONBLOCK: -EAGAIN, and the caller retries from there). */
+		if (!inoff && !in->stream && (w < 0 || w < r))
+			in->pos -= (uint64_t)(w < 0 ? r : r - w);
 		if (w < 0)
 			return done ? (long)done : w;
 		if (inoff)
 			*inoff += w;
-		else if (w < r && !in->stream)
-			in->pos -= (uint64_t)(r - w);
 		if (outoff)
 			*outoff += w;
 		done += (size_t)w;

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import assert_pass, run_isle, run_native
 
-PROGRAMS = ["pipes", "eventfd", "epoll", "pollsel"]
+PROGRAMS = ["pipes", "eventfd", "epoll", "pollsel", "sendfile_nb"]
 
 
 @pytest.mark.parametrize("variant", ["glibc", "musl"])

@@ -4,7 +4,11 @@ config.json` (config.json copies static/ into the image), and fetched from the h
 the TCP forward on 127.0.0.1 with urllib; the bytes must be static/index.html's. The VM
 is stopped by PID (its process group) at the end."""
 
+import hashlib
 import os
+import random
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -80,6 +84,62 @@ def test_go_static_server():
             pytest.fail("/nosuch was served")
         except urllib.error.HTTPError as e:
             assert e.code == 404
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=30)
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def wrk_errors(text):
+    """The error lines wrk prints only when there were errors (socket errors, non-2xx/3xx)."""
+    return [line for line in text.splitlines()
+            if "Socket errors" in line or "Non-2xx or 3xx" in line]
+
+
+def test_go_static_server_load_and_large_file(tmp_path):
+    """Issue 5's acceptance: a 64 MiB download through the server matches its sha256, and
+    `wrk --timeout 30s` with 50 connections for 10 s has no connect, read, write or timeout
+    errors and no non-2xx answers."""
+    require_isle()
+    binary = server_binary()
+    site = tmp_path / "site"
+    shutil.copytree(EXAMPLE / "static", site / "static")
+    shutil.copy(EXAMPLE / "config.json", site / "config.json")
+    big = site / "static" / "big.bin"
+    rng = random.Random(5)
+    with open(big, "wb") as f:
+        for _ in range(64):
+            f.write(rng.randbytes(1 << 20))
+    want = hashlib.sha256(big.read_bytes()).hexdigest()
+    port = free_tcp_port()
+    cmd = isle_command(binary, machine="microvm", accel="tcg", mem="256M",
+                       extra=["--net", "isolated", "-p", f"{port}:8080",
+                              "-c", str(site / "config.json")])
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        status, _ = fetch(f"http://127.0.0.1:{port}/", proc)
+        assert status == 200
+        h = hashlib.sha256()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/big.bin", timeout=300) as r:
+            assert r.status == 200
+            while chunk := r.read(1 << 20):
+                h.update(chunk)
+        assert h.hexdigest() == want
+        w = subprocess.run(["wrk", "-t2", "-c50", "-d10s", "--timeout", "30s",
+                            f"http://127.0.0.1:{port}/"],
+                           capture_output=True, text=True, timeout=120)
+        assert w.returncode == 0, w.stderr
+        assert not wrk_errors(w.stdout), w.stdout
+        m = re.search(r"(\d+) requests in", w.stdout)
+        assert m and int(m.group(1)) > 0, w.stdout
+        assert proc.poll() is None, "the VM exited under load"
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
