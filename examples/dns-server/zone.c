@@ -5,7 +5,9 @@
  * record data is built in rdata.c. Errors name the file and line. */
 #include "zone_parse.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,6 +227,78 @@ static int record(struct zp *c)
 	return add_rr(c, owner, type, ttl);
 }
 
+/* Every record under the apex, the first error in file order; sets *ns when the apex
+ * has an NS record. clash: cname_clashes. */
+static int check_records(struct zp *c, const size_t *clash, char *text, size_t cap, int *ns)
+{
+	struct dns_zone *z = c->z;
+
+	memcpy(z->origin, z->rr[z->soa].owner, sizeof z->origin);
+	for (size_t i = 0; i < z->n; i++) {
+		const struct dns_rr *rr = &z->rr[i];
+		if (!dns_name_under(rr->owner, z->origin)) {
+			dns_name_to_text(rr->owner, text, cap);
+			return zp_fail(c, rr->line, "%s is outside the zone (the SOA's owner)",
+				       text);
+		}
+		if (rr->type == DNS_T_NS && dns_name_eq(rr->owner, z->origin))
+			*ns = 1;
+		if (clash[i] != SIZE_MAX) {
+			int other = z->rr[clash[i]].line;
+			dns_name_to_text(rr->owner, text, cap);
+			return zp_fail(c, rr->line > other ? rr->line : other,
+				       "%s has a CNAME and other records (RFC 1034 3.6.2)", text);
+		}
+	}
+	return 0;
+}
+
+/* Owner order for the CNAME rule: case-insensitive, then file order (a total order that
+ * puts records with the same owner next to each other). */
+static const struct dns_zone *order_zone;
+
+static int by_owner(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	const uint8_t *x = order_zone->rr[a].owner, *y = order_zone->rr[b].owner;
+	size_t lx = dns_name_len(x), ly = dns_name_len(y);
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	for (size_t i = 0; i < lx; i++) {
+		int cx = tolower(x[i]), cy = tolower(y[i]);
+		if (cx != cy)
+			return cx - cy;
+	}
+	return (a > b) - (a < b);
+}
+
+/* For every CNAME record that shares its owner with another record, the first such other
+ * record (file order) in clash[i]; SIZE_MAX otherwise. Sorting keeps this O(n log n):
+ * comparing every pair made a large zone take minutes to load. */
+static int cname_clashes(const struct dns_zone *z, size_t *clash)
+{
+	size_t *idx = malloc(z->n * sizeof *idx);
+	if (!idx)
+		return -1;
+	for (size_t i = 0; i < z->n; i++) {
+		idx[i] = i;
+		clash[i] = SIZE_MAX;
+	}
+	order_zone = z;
+	qsort(idx, z->n, sizeof *idx, by_owner);
+	for (size_t g = 0, e; g < z->n; g = e) {
+		for (e = g + 1; e < z->n && dns_name_eq(z->rr[idx[e]].owner, z->rr[idx[g]].owner);)
+			e++;
+		if (e - g < 2)
+			continue;
+		for (size_t k = g; k < e; k++) /* the group is in file order */
+			if (z->rr[idx[k]].type == DNS_T_CNAME)
+				clash[idx[k]] = idx[k == g ? g + 1 : g];
+	}
+	free(idx);
+	return 0;
+}
+
 /* Zone-wide rules, once everything is read. */
 static int check(struct zp *c)
 {
@@ -236,27 +310,16 @@ static int check(struct zp *c)
 		snprintf(c->err, c->errcap, "%s: no SOA record (it names the zone)", c->name);
 		return -1;
 	}
-	memcpy(z->origin, z->rr[z->soa].owner, sizeof z->origin);
-	for (size_t i = 0; i < z->n; i++) {
-		const struct dns_rr *rr = &z->rr[i];
-		if (!dns_name_under(rr->owner, z->origin)) {
-			dns_name_to_text(rr->owner, text, sizeof text);
-			return zp_fail(c, rr->line, "%s is outside the zone (the SOA's owner)",
-				       text);
-		}
-		if (rr->type == DNS_T_NS && dns_name_eq(rr->owner, z->origin))
-			ns = 1;
-		if (rr->type != DNS_T_CNAME)
-			continue;
-		for (size_t j = 0; j < z->n; j++) {
-			if (j != i && dns_name_eq(z->rr[j].owner, rr->owner)) {
-				dns_name_to_text(rr->owner, text, sizeof text);
-				return zp_fail(
-					c, rr->line > z->rr[j].line ? rr->line : z->rr[j].line,
-					"%s has a CNAME and other records (RFC 1034 3.6.2)", text);
-			}
-		}
+	size_t *clash = malloc(z->n * sizeof *clash);
+	if (!clash || cname_clashes(z, clash) < 0) {
+		free(clash);
+		snprintf(c->err, c->errcap, "%s: out of memory", c->name);
+		return -1;
 	}
+	int r = check_records(c, clash, text, sizeof text, &ns);
+	free(clash);
+	if (r < 0)
+		return -1;
 	if (!ns) {
 		dns_name_to_text(z->origin, text, sizeof text);
 		snprintf(c->err, c->errcap, "%s: no NS record at the apex %s", c->name, text);

@@ -17,6 +17,6 @@ $(BUILD)/fuzz/fuzz_dns: tests/unit/test_dns_fuzz.c $(DNS_LIB_SRCS) $(DNS_LIB_HDR
 .PHONY: fuzz-dns
 fuzz-dns: $(BUILD)/fuzz/fuzz_dns
 	@mkdir -p $(BUILD)/fuzz/corpus-dns
-	$(BUILD)/fuzz/fuzz_dns -max_total_time=$(DNS_FUZZ_TIME) -max_len=4096 \
+	$(BUILD)/fuzz/fuzz_dns -max_total_time=$(DNS_FUZZ_TIME) -timeout=25 -max_len=4096 \
 		-print_final_stats=1 $(BUILD)/fuzz/corpus-dns
 fuzz: fuzz-dns

@@ -19,5 +19,5 @@ $(BUILD)/fuzz/fuzz_net: tests/unit/fuzz_net.c $(NET_CORE_SRCS) kernel/net/stack.
 .PHONY: fuzz
 fuzz: $(BUILD)/fuzz/fuzz_net
 	@mkdir -p $(BUILD)/fuzz/corpus
-	$(BUILD)/fuzz/fuzz_net -max_total_time=$(FUZZ_TIME) -max_len=4096 -print_final_stats=1 \
+	$(BUILD)/fuzz/fuzz_net -max_total_time=$(FUZZ_TIME) -timeout=25 -max_len=4096 -print_final_stats=1 \
 		$(BUILD)/fuzz/corpus
