@@ -107,9 +107,21 @@ class Lossy:
         self.held = None
         self.held_at = 0.0
         self.frames = self.dropped = self.reordered = 0
+        self.seqs, self.resent = set(), 0  # data segments seen again: retransmissions
+
+    def count_resend(self, f):
+        """IPv4 TCP with data (no IP options assumed; others are only not counted)."""
+        if len(f) < 54 or f[12:14] != b"\x08\x00" or f[14] != 0x45 or f[23] != 6:
+            return
+        data = struct.unpack(">H", f[16:18])[0] - 20 - (f[46] >> 4) * 4
+        if data > 0:
+            seq = struct.unpack(">I", f[38:42])[0]
+            self.resent += seq in self.seqs
+            self.seqs.add(seq)
 
     def frame(self, f):
         self.frames += 1
+        self.count_resend(f)
         r = self.rng.random()
         if r < DROP:
             self.dropped += 1
@@ -127,7 +139,8 @@ class Lossy:
             self.send(f)
 
     def counts(self):
-        return {"frames": self.frames, "dropped": self.dropped, "reordered": self.reordered}
+        return {"frames": self.frames, "dropped": self.dropped, "reordered": self.reordered,
+                "retransmitted": self.resent}
 
 
 def relay_main(tap_name, addr_cidr, guest_addr, seed):
@@ -258,8 +271,10 @@ def test_tcp_loss(guest):
         print(f"host->guest {mb / res['in_s']:.2f} MB/s, guest->host "
               f"{mb / res['out_s']:.2f} MB/s under {DROP:.0%} drop {REORDER:.0%} reorder")
     finally:
-        for p in (proc, relay):
-            if p is not None and p.poll() is None:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait(timeout=30)
-        subprocess.run(["ip", "netns", "delete", ns], capture_output=True, timeout=30)
+        try:
+            for p in (proc, relay):
+                if p is not None and p.poll() is None:
+                    os.killpg(p.pid, signal.SIGKILL)
+                    p.wait(timeout=30)
+        finally:
+            subprocess.run(["ip", "netns", "delete", ns], capture_output=True, timeout=30)
