@@ -4,6 +4,53 @@
 
 #include "netopts.h"
 
+/* Decimal 1..65535 from s to the first stop character (or the end); sets *end. */
+static int port_number(const char *s, const char **end, uint16_t *out)
+{
+	unsigned long v = 0;
+	const char *p = s;
+	while (*p >= '0' && *p <= '9') {
+		v = v * 10 + (unsigned long)(*p - '0');
+		if (v > 65535)
+			return -ERANGE;
+		p++;
+	}
+	if (p == s)
+		return -EINVAL;
+	if (v == 0)
+		return -ERANGE;
+	*out = (uint16_t)v;
+	*end = p;
+	return 0;
+}
+
+/* "LOCAL:REMOTE" of udp:LOCAL:REMOTE into n. */
+static int udp_ports(const char *s, struct net_options *n, const char **why)
+{
+	const char *e;
+	int r = port_number(s, &e, &n->udp_local);
+
+	if (r == 0 && *e == ':')
+		r = port_number(e + 1, &e, &n->udp_remote);
+	else if (r == 0)
+		r = -EINVAL;
+	if (r == 0 && *e)
+		r = -EINVAL;
+	if (r == -ERANGE) {
+		*why = "UDP tunnel ports are 1 to 65535";
+		return -EINVAL;
+	}
+	if (r < 0) {
+		*why = "expected udp:LOCALPORT:REMOTEPORT, e.g. udp:40000:40001";
+		return -EINVAL;
+	}
+	if (n->udp_local == n->udp_remote) {
+		*why = "the UDP tunnel's local and remote ports must differ";
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int net_mode_parse(const char *s, struct net_options *n, const char **why)
 {
 	n->mode_given = true;
@@ -30,30 +77,14 @@ int net_mode_parse(const char *s, struct net_options *n, const char **why)
 		}
 		n->mode = QEMU_NET_TAP;
 		memcpy(n->tap, name, len + 1);
+	} else if (!strncmp(s, "udp:", 4)) {
+		if (udp_ports(s + 4, n, why))
+			return -EINVAL;
+		n->mode = QEMU_NET_UDP;
 	} else {
-		*why = "expected user, isolated, tap:NAME or none";
+		*why = "expected user, isolated, tap:NAME, udp:LOCALPORT:REMOTEPORT or none";
 		return -EINVAL;
 	}
-	return 0;
-}
-
-/* Decimal 1..65535 from s to the first stop character (or the end); sets *end. */
-static int port_number(const char *s, const char **end, uint16_t *out)
-{
-	unsigned long v = 0;
-	const char *p = s;
-	while (*p >= '0' && *p <= '9') {
-		v = v * 10 + (unsigned long)(*p - '0');
-		if (v > 65535)
-			return -ERANGE;
-		p++;
-	}
-	if (p == s)
-		return -EINVAL;
-	if (v == 0)
-		return -ERANGE;
-	*out = (uint16_t)v;
-	*end = p;
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "qemu.h"
 
@@ -15,11 +16,13 @@ struct net_options {
 	enum qemu_net mode;
 	bool mode_given; /* --net was on the command line */
 	char tap[NET_TAP_NAME_MAX + 1];
+	uint16_t udp_local, udp_remote; /* udp:LOCAL:REMOTE */
 	struct qemu_port ports[NET_MAX_PORTS];
 	size_t nports;
 };
 
-/* Parses "user", "isolated", "none" or "tap:NAME" into n. 0, or -EINVAL with *why set. */
+/* Parses "user", "isolated", "none", "tap:NAME" or "udp:LOCALPORT:REMOTEPORT" (two
+ * different decimal ports 1..65535 on 127.0.0.1) into n. 0, or -EINVAL with *why set. */
 int net_mode_parse(const char *s, struct net_options *n, const char **why);
 
 /* Parses "HOST[:GUEST][/tcp|/udp]" (GUEST defaults to HOST; the protocol to UDP when udp

@@ -90,6 +90,11 @@ static void push_net(const struct qemu_config *c, struct strvec *argv)
 		char *name = escape_commas(c->tap);
 		strvec_pushf(&opt, "tap,id=net0,ifname=%s,script=no,downscript=no", name);
 		free(name);
+	} else if (c->net == QEMU_NET_UDP) {
+		strvec_pushf(&opt,
+			     "dgram,id=net0,local.type=inet,local.host=127.0.0.1,local.port=%u,"
+			     "remote.type=inet,remote.host=127.0.0.1,remote.port=%u",
+			     c->udp_local, c->udp_remote);
 	} else {
 		strvec_pushf(&opt, "user,id=net0,restrict=%s",
 			     c->net == QEMU_NET_ISOLATED ? "on" : "off");

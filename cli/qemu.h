@@ -21,8 +21,9 @@ enum qemu_machine { QEMU_MACHINE_MICROVM, QEMU_MACHINE_Q35, QEMU_MACHINE_PC };
 /* The guest's network (--net): none (no NIC), user (QEMU user networking, the guest may
  * reach the host's networks through it), isolated (user networking with restrict=on: only
  * the forwarded ports reach the guest, the guest reaches nothing), tap (an existing host
- * tap interface). Forwarded ports listen on 127.0.0.1 only. */
-enum qemu_net { QEMU_NET_NONE, QEMU_NET_USER, QEMU_NET_ISOLATED, QEMU_NET_TAP };
+ * tap interface), udp (a UDP tunnel on 127.0.0.1: each datagram one Ethernet frame, sent
+ * to udp_remote from udp_local). Forwarded ports listen on 127.0.0.1 only. */
+enum qemu_net { QEMU_NET_NONE, QEMU_NET_USER, QEMU_NET_ISOLATED, QEMU_NET_TAP, QEMU_NET_UDP };
 
 struct qemu_port {
 	uint16_t host, guest; /* 1..65535 */
@@ -41,8 +42,9 @@ struct qemu_config {
 	bool snapshot;	    /* the disk with snapshot=on: guest writes never reach the file */
 	const char *append; /* kernel options, may be "" */
 	enum qemu_net net;
-	const char *tap;	       /* QEMU_NET_TAP: the host interface */
-	const struct qemu_port *ports; /* host forwards (user and isolated only) */
+	const char *tap;		/* QEMU_NET_TAP: the host interface */
+	uint16_t udp_local, udp_remote; /* QEMU_NET_UDP: 127.0.0.1 ports, 1..65535 */
+	const struct qemu_port *ports;	/* host forwards (user and isolated only) */
 	size_t nports;
 	const char *qmp_socket; /* a QMP server on this unix socket path (qmp.h), or NULL */
 };

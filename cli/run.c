@@ -295,6 +295,8 @@ static int run(const struct run_options *o, const struct config *c, enum run_tar
 		.append = append,
 		.net = o->net.mode,
 		.tap = o->net.tap,
+		.udp_local = o->net.udp_local,
+		.udp_remote = o->net.udp_remote,
 		.ports = o->net.ports,
 		.nports = o->net.nports,
 		.qmp_socket = qmp_sock,

@@ -1,8 +1,9 @@
 /* tcp_cc.c: TCP congestion control and RTT estimation: slow start and congestion
- * avoidance (RFC 5681 3.1, initial window 10 segments as RFC 6928), fast retransmit on the
- * third duplicate ACK and NewReno fast recovery (RFC 5681 3.2, RFC 6582: partial ACKs
- * resend the next hole and stay in recovery, a full ACK ends it), the retransmission
- * timeout's reset of the window, and SRTT/RTTVAR/RTO per RFC 6298. */
+ * avoidance (RFC 5681 3.1, initial window 10 segments as RFC 6928), limited transmit on
+ * the first two duplicate ACKs (RFC 3042), fast retransmit on the third and NewReno fast
+ * recovery (RFC 5681 3.2, RFC 6582: partial ACKs resend the next hole and stay in
+ * recovery, a full ACK ends it), the retransmission timeout's reset of the window, and
+ * SRTT/RTTVAR/RTO per RFC 6298. */
 #include "net/tcp.h"
 
 #define CWND_MAX (4u * 1024 * 1024)
@@ -84,6 +85,17 @@ void tcp_cc_dupack(struct tcb *t)
 	if (t->in_recovery) { /* each further duplicate: a segment left the network */
 		t->cwnd += t->mss;
 		tcp_output(t, false);
+		return;
+	}
+	if (t->dupacks < 3 && t->cwnd) {
+		/* Limited transmit (RFC 3042, RFC 5681 3.2): the first two duplicates each let
+		 * one new segment out, up to cwnd + 2 SMSS outstanding, cwnd itself unchanged,
+		 * so that a small window still draws the third duplicate (else every loss
+		 * waits for the timeout). */
+		uint32_t cwnd = t->cwnd;
+		t->cwnd += (uint32_t)t->dupacks * t->mss;
+		tcp_output(t, false);
+		t->cwnd = cwnd;
 		return;
 	}
 	/* RFC 6582 3.2 step 2: only when the ACK covers more than recover (no false fast

@@ -71,7 +71,10 @@ def test_dry_run_defaults():
     (["-p", "80/sctp"], "expected HOSTPORT"),
     (["-p", "80", "-p", "80:81"], "TCP host port forwarded twice"),
     (["-p", "53/udp", "-p", "53:54/udp"], "UDP host port forwarded twice"),
-    (["--net", "wifi"], "expected user, isolated, tap:NAME or none"),
+    (["--net", "wifi"], "expected user, isolated, tap:NAME, udp:LOCALPORT:REMOTEPORT or none"),
+    (["--net", "udp:40000"], "expected udp:LOCALPORT:REMOTEPORT"),
+    (["--net", "udp:40000:40000"], "local and remote ports must differ"),
+    (["--net", "udp:40000:40001", "-p", "80"], "need --net user or --net isolated"),
     (["--net", "none", "-p", "80"], "need --net user or --net isolated"),
 ])
 def test_bad_options(opts, msg):

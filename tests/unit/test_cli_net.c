@@ -83,6 +83,28 @@ static void test_modes(void **state)
 	assert_int_equal(net_mode_parse("tap:", &n, &why), -EINVAL);
 	assert_int_equal(net_mode_parse("tap:a,b", &n, &why), -EINVAL);
 	assert_int_equal(net_mode_parse("tap:0123456789abcdef", &n, &why), -EINVAL);
+	assert_int_equal(net_mode_parse("udp:40000:40001", &n, &why), 0);
+	assert_int_equal(n.mode, QEMU_NET_UDP);
+	assert_int_equal(n.udp_local, 40000);
+	assert_int_equal(n.udp_remote, 40001);
+	assert_int_equal(net_mode_parse("udp:1:65535", &n, &why), 0);
+	assert_int_equal(n.udp_local, 1);
+	assert_int_equal(n.udp_remote, 65535);
+	static const char *const bad[] = {
+		"udp:",	       "udp:40000",	  "udp:40000:",	     "udp::40001",
+		"udp:0:40001", "udp:40000:65536", "udp:40000:40000", "udp:40000:40001:1",
+		"udp:a:b",     "udp:40000:4x",	  "udp:1.2.3.4:5:6", "udp:-1:2"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why = NULL;
+		if (net_mode_parse(bad[i], &n, &why) != -EINVAL || why == NULL) {
+			print_error("'%s' accepted\n", bad[i]);
+			fail();
+		}
+	}
+	assert_int_equal(net_mode_parse("udp:7:7", &n, &why), -EINVAL);
+	assert_non_null(strstr(why, "must differ"));
+	assert_int_equal(net_mode_parse("udp:7:70000", &n, &why), -EINVAL);
+	assert_non_null(strstr(why, "1 to 65535"));
 }
 
 static void test_defaults(void **state)
@@ -112,6 +134,7 @@ static void test_refused(void **state)
 	char *a4[] = {"run", "--net", "none", "-p", "80", "prog"};
 	char *a5[] = {"run", "--net=tap:tap0", "-p", "80", "prog"};
 	char *a6[] = {"run", "-p", "80", "-p", "80/udp", "--net=isolated", "prog"};
+	char *a7[] = {"run", "--net=udp:40000:40001", "-p", "80", "prog"};
 
 	assert_int_equal(parse(&o, 4, a1), -EINVAL);
 	runopts_free(&o);
@@ -122,6 +145,8 @@ static void test_refused(void **state)
 	assert_int_equal(parse(&o, 6, a4), -EINVAL);
 	runopts_free(&o);
 	assert_int_equal(parse(&o, 5, a5), -EINVAL);
+	runopts_free(&o);
+	assert_int_equal(parse(&o, 5, a7), -EINVAL);
 	runopts_free(&o);
 	assert_int_equal(parse(&o, 7, a6), 0);
 	assert_int_equal(o.net.nports, 2);
@@ -139,6 +164,8 @@ static char *argv_of(enum qemu_machine m, enum qemu_net net, const struct qemu_p
 				.append = "",
 				.net = net,
 				.tap = "tap0",
+				.udp_local = 40000,
+				.udp_remote = 40001,
 				.ports = ports,
 				.nports = n};
 	struct strvec sv = {0};
@@ -172,6 +199,11 @@ static void test_qemu_args(void **state)
 	free(s);
 	s = argv_of(QEMU_MACHINE_PC, QEMU_NET_TAP, NULL, 0);
 	assert_non_null(strstr(s, " -netdev tap,id=net0,ifname=tap0,script=no,downscript=no "));
+	free(s);
+	s = argv_of(QEMU_MACHINE_MICROVM, QEMU_NET_UDP, NULL, 0);
+	assert_non_null(strstr(s, " -netdev dgram,id=net0,local.type=inet,local.host=127.0.0.1,"
+				  "local.port=40000,remote.type=inet,remote.host=127.0.0.1,"
+				  "remote.port=40001 -device virtio-net-device,netdev=net0"));
 	free(s);
 	s = argv_of(QEMU_MACHINE_MICROVM, QEMU_NET_NONE, NULL, 0);
 	assert_null(strstr(s, "net"));
