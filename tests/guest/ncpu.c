@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "guest.h"
@@ -82,9 +83,19 @@ static int list_count(const char *name)
 static volatile unsigned long seen; /* bit per CPU some thread ran on */
 static char failed_token;
 
+/* Spins until threads were seen on two CPUs, for up to 30 s of wall time (on a loaded
+ * host the scheduler may take a while to spread them; a fixed count of iterations was
+ * too short there). */
 static void *spin(void *arg)
 {
-	for (unsigned long i = 0; i < (1ul << 24); i++) {
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (unsigned long i = 0;; i++) {
+		if ((i & 0xffff) == 0) {
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			if (t.tv_sec - t0.tv_sec > 30)
+				break;
+		}
 		int cpu = sched_getcpu();
 		CHECK(cpu >= 0 && cpu < 64, "sched_getcpu returned %d", cpu);
 		__atomic_or_fetch(&seen, 1ul << cpu, __ATOMIC_RELAXED);
