@@ -57,7 +57,7 @@ struct usock {
 	struct unix_addr addr;
 	bool named; /* bind/autobind gave it addr (accepted socks only share the listener's) */
 	struct unix_addr gone_addr; /* the released stream peer's name (getpeername) */
-	struct inode *inode; /* held: the socket file a path bind created */
+	struct inode *inode;	    /* held: the socket file a path bind created */
 	struct unix_msg *head, *tail;
 	size_t queued; /* unread bytes */
 	unsigned nmsgs;
