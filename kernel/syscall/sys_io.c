@@ -347,6 +347,8 @@ static long splice_files_buf(struct file *in, int64_t *inoff, struct file *out, 
 			return done ? (long)done : r;
 		w = outoff ? vfs_write(out, buf, (size_t)r, (uint64_t)*outoff, NULL)
 			   : vfs_write_pos(out, buf, (size_t)r);
+		if (w < 0 && !inoff && !in->stream)
+			in->pos -= (uint64_t)r; /* not written (EAGAIN, ...): not consumed either */
 		if (w < 0)
 			return done ? (long)done : w;
 		if (inoff)
