@@ -316,6 +316,32 @@ static int opt_int(const void *val, uint32_t len, int *v)
 	return 0;
 }
 
+/* IP_TTL and IP_TOS of a TCP socket (ip(7)): an int, or one byte when shorter, as Linux;
+ * TTL -1 restores the default; TOS keeps its ECN bits clear (TCP owns those). */
+static int st_set_ip(struct tcb *t, int name, const void *val, uint32_t len)
+{
+	int v;
+
+	if (len >= sizeof(int))
+		memcpy(&v, val, sizeof(v));
+	else if (len >= 1)
+		v = *(const uint8_t *)val;
+	else
+		return -EINVAL;
+	switch (name) {
+	case IP_TTL:
+		if (v != -1 && (v < 1 || v > 255))
+			return -EINVAL;
+		t->ttl = v == -1 ? 0 : (uint8_t)v;
+		return 0;
+	case IP_TOS:
+		t->tos = (uint8_t)(v & ~3);
+		return 0;
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
 static int st_setsockopt(struct sock *s, int level, int name, const void *val, uint32_t len)
 {
 	struct tcb *t = T(s);
@@ -329,6 +355,8 @@ static int st_setsockopt(struct sock *s, int level, int name, const void *val, u
 		t->linger0 = lv[0] && lv[1] == 0;
 		return 0;
 	}
+	if (level == SOL_IP)
+		return st_set_ip(t, name, val, len);
 	if (level != SOL_TCP)
 		return -ENOPROTOOPT;
 	if (r < 0)
@@ -371,6 +399,13 @@ static int st_getsockopt(struct sock *s, int level, int name, void *val, uint32_
 		int lv[2] = {t->linger0, 0};
 		uint32_t n = *len < 8 ? *len : 8;
 		memcpy(val, lv, n);
+		*len = n;
+		return 0;
+	}
+	if (level == SOL_IP && (name == IP_TTL || name == IP_TOS)) {
+		v = name == IP_TOS ? t->tos : t->ttl ? t->ttl : 64;
+		uint32_t n = *len < sizeof(v) ? *len : sizeof(v);
+		memcpy(val, &v, n);
 		*len = n;
 		return 0;
 	}

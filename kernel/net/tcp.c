@@ -289,6 +289,8 @@ static void listen_input(struct tcb *l, const struct seg *s, const struct ip_inf
 	c->reuseport = l->reuseport;
 	c->parent = l;
 	c->nodelay = l->nodelay;
+	c->ttl = l->ttl;
+	c->tos = l->tos;
 	c->keepalive = l->keepalive;
 	c->keepidle = l->keepidle;
 	c->keepintvl = l->keepintvl;

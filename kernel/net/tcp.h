@@ -129,6 +129,7 @@ struct tcb {
 	/* Options and results. */
 	bool nodelay, keepalive, reuseaddr, reuseport, bound, linger0;
 	int keepidle, keepintvl, keepcnt; /* seconds, seconds, probes */
+	uint8_t ttl, tos;		  /* IP_TTL (0: the default, 64) and IP_TOS of segments */
 	int err;       /* positive errno for the socket once the connection failed */
 	bool reset;    /* connection ended by RST / error (EPIPE on send) */
 	bool err_told; /* err handed to the socket (SO_ERROR) */

@@ -129,7 +129,7 @@ static void send_seg(struct tcb *t, uint32_t seq, uint8_t flags, uint32_t off, u
 		ring_peek(&t->sbuf, off, h + hl, n);
 	finish_csum(h, hl + n, t->laddr, t->raddr);
 	tcp_stats.sent++;
-	ip_output(p, t->laddr, t->raddr, IPPROTO_TCP, 64, 0, false);
+	ip_output(p, t->laddr, t->raddr, IPPROTO_TCP, t->ttl ? t->ttl : 64, t->tos, false);
 }
 
 void tcp_send_ctl(struct tcb *t, uint32_t seq, uint8_t flags)

@@ -38,7 +38,7 @@ static bool addr_eq(const struct unix_addr *x, const struct unix_addr *y)
 static struct usock *find_abstract(const struct unix_addr *a)
 {
 	for (struct usock *u = all_socks; u; u = u->all_next)
-		if (u->addr.len && !unix_addr_is_path(&u->addr) && addr_eq(&u->addr, a))
+		if (u->named && !unix_addr_is_path(&u->addr) && addr_eq(&u->addr, a))
 			return u;
 	return NULL;
 }
@@ -182,6 +182,7 @@ int unix_autobind(struct usock *u)
 		unix_addr_auto(auto_next++ & 0xfffffu, &a);
 		if (!find_abstract(&a)) {
 			u->addr = a;
+			u->named = true;
 			return 0;
 		}
 	}
@@ -240,6 +241,7 @@ static int unix_bind(struct sock *s, const void *addr, uint32_t len)
 		return -EADDRINUSE;
 	}
 	u->addr = a;
+	u->named = true;
 	return 0;
 }
 
@@ -383,9 +385,14 @@ static int unix_getname(struct sock *s, void *addr, uint32_t *len, bool peer)
 	uint16_t fam = AF_UNIX;
 
 	if (peer) {
-		if (!u->peer || u->state != US_CONNECTED)
+		if (u->state != US_CONNECTED)
 			return -ENOTCONN;
-		a = &u->peer->addr;
+		if (u->peer)
+			a = &u->peer->addr;
+		else if (u->peer_gone && s->type != SOCK_DGRAM)
+			a = &u->gone_addr; /* Linux keeps a stream's peer after it closes */
+		else
+			return -ENOTCONN;
 	}
 	if (!a->len) {
 		memcpy(addr, &fam, 2);
@@ -472,6 +479,7 @@ static void unix_release(struct sock *s)
 			continue;
 		o->peer = NULL;
 		o->peer_gone = true;
+		o->gone_addr = u->addr;
 		waitq_wake_all(&o->s->wq, POLLIN | POLLOUT | POLLHUP | POLLRDHUP);
 	}
 	waitq_wake_all(&unix_space_wq, POLLOUT);

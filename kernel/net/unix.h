@@ -55,7 +55,9 @@ struct usock {
 	bool peer_gone; /* the connected peer was released (EOF, EPIPE, ECONNREFUSED) */
 	bool passcred;
 	struct unix_addr addr;
-	struct inode *inode; /* held: the socket file a path bind created */
+	bool named; /* bind/autobind gave it addr (accepted socks only share the listener's) */
+	struct unix_addr gone_addr; /* the released stream peer's name (getpeername) */
+	struct inode *inode;	    /* held: the socket file a path bind created */
 	struct unix_msg *head, *tail;
 	size_t queued; /* unread bytes */
 	unsigned nmsgs;

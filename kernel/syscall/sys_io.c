@@ -383,6 +383,8 @@ long sys_sendfile(const struct syscall_args *a)
 		return -EINVAL;
 	if (S_ISTYPE(in->inode->mode, S_IFDIR))
 		return -EINVAL;
+	if (!a->arg[2] && S_ISTYPE(in->inode->mode, S_IFIFO))
+		return -EINVAL; /* a pipe has no splice_read in Linux (with an offset: ESPIPE) */
 	if (!a->arg[2])
 		return splice_files(in, NULL, out, NULL, a->arg[3]);
 	if (in->stream)

@@ -10,7 +10,9 @@
   src/PKG/testdata (copied from the real GOROOT) and lib/time/zoneinfo.zip, which
   Debian's Go does not ship, made here from the tzdata zone files as an uncompressed zip
   (the only kind Go's time package reads). A test binary runs with src/PKG as its working
-  directory, where Go's tests expect testdata/ and ../../lib/time/zoneinfo.zip.
+  directory, where Go's tests expect testdata/ and ../../lib/time/zoneinfo.zip. net's
+  sendfile tests also read ../testdata/Isaac.Newton-Opticks.txt: src/testdata is copied
+  for the packages in SRC_TESTDATA.
 
 Go's build cache and GOPATH live under build/ too: nothing depends on a home directory.
 """
@@ -29,6 +31,7 @@ from conftest import BUILD, REPO, status_of
 GO_SRC = REPO / "tests" / "guest" / "go"
 GO_TIMEOUT = 600  # compiling a test binary on a loaded 2-core host
 ZONEINFO_SRC = Path("/usr/share/zoneinfo")
+SRC_TESTDATA = {"net"}  # packages whose tests read $GOROOT/src/testdata too
 
 
 def go_env():
@@ -146,6 +149,8 @@ def go_root_tree(pkg):
         pkgdir.mkdir(parents=True)
         if testdata.is_dir():
             shutil.copytree(testdata, pkgdir / "testdata", symlinks=True)
+    if pkg in SRC_TESTDATA and not (root / "src" / "testdata").exists():
+        shutil.copytree(goroot() / "src" / "testdata", root / "src" / "testdata")
     return root
 
 

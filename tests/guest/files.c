@@ -332,6 +332,14 @@ static void extras(void)
 	CHECK(lseek(in, 0, SEEK_CUR) == 0);
 	CHECK(sendfile(out, in, NULL, 100) == 10);
 	CHECK(lseek(in, 0, SEEK_CUR) == 10);
+	int pfd[2]; /* a pipe is no sendfile source (Go then falls back to read+write) */
+	CHECK(pipe(pfd) == 0 && write(pfd[1], "ab", 2) == 2);
+	ERR(sendfile(out, pfd[0], NULL, 2), EINVAL);
+	off = 0;
+	ERR(sendfile(out, pfd[0], &off, 2), ESPIPE);
+	CHECK(read(pfd[0], buf, 4) == 2);
+	close(pfd[0]);
+	close(pfd[1]);
 	CHECK(pread(out, buf, 64, 0) == 15 && !memcmp(buf, "234560123456789", 15));
 	loff_t ioff = 8, ooff = 0;
 	CHECK(copy_file_range(in, &ioff, out, &ooff, 10, 0) == 2 && ioff == 10 && ooff == 2);

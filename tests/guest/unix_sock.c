@@ -1,7 +1,9 @@
 /* unix_sock.c: AF_UNIX sockets as Linux (unix(7)): socketpair of every type, a stream
  * server and client by path and by abstract name in two threads, datagrams with autobind,
  * seqpacket record boundaries, SCM_RIGHTS passing a pipe and an open file, EOF/EPIPE,
- * poll/epoll readiness, getsockname/getpeername lengths, ECONNREFUSED/ENOENT/EADDRINUSE. */
+ * poll/epoll readiness, getsockname/getpeername lengths, ECONNREFUSED/ENOENT/EADDRINUSE,
+ * several clients queued on one abstract name, and accept/getpeername naming a client that
+ * already closed (Go's net tests do both). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -355,6 +357,51 @@ static void readiness(void)
 	printf("poll/epoll ok\n");
 }
 
+/* Two clients (one bound, one not) connect to an abstract listener before any accept and
+ * close at once: the accepted sockets still name them (accept and getpeername), and the
+ * second connect is not refused by the first connection sharing the listener's name. */
+static void closed_clients(void)
+{
+	struct sockaddr_un a, b, got;
+	char lname[32], cname[32];
+	snprintf(lname, sizeof(lname), "unix_sock.l.%d", (int)getpid());
+	snprintf(cname, sizeof(cname), "unix_sock.c.%d", (int)getpid());
+	socklen_t alen = mkaddr(&a, lname, 1), blen = mkaddr(&b, cname, 1), len;
+	int l = socket(AF_UNIX, SOCK_STREAM, 0), c1 = socket(AF_UNIX, SOCK_STREAM, 0);
+	int c2 = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	CHECK(l >= 0 && c1 >= 0 && c2 >= 0);
+	CHECK(bind(l, (struct sockaddr *)&a, alen) == 0, "bind: %s", strerror(errno));
+	CHECK(listen(l, 4) == 0);
+	CHECK(bind(c1, (struct sockaddr *)&b, blen) == 0, "bind: %s", strerror(errno));
+	CHECK(connect(c1, (struct sockaddr *)&a, alen) == 0, "connect 1: %s", strerror(errno));
+	CHECK(connect(c2, (struct sockaddr *)&a, alen) == 0, "connect 2: %s", strerror(errno));
+	close(c1);
+	close(c2);
+	len = sizeof(got);
+	memset(&got, 0xff, sizeof(got));
+	int s1 = accept(l, (struct sockaddr *)&got, &len);
+	CHECK(s1 >= 0, "accept: %s", strerror(errno));
+	CHECK(len == blen && memcmp(&got, &b, blen) == 0, "accept len %u", (unsigned)len);
+	len = sizeof(got);
+	memset(&got, 0xff, sizeof(got));
+	CHECK(getpeername(s1, (struct sockaddr *)&got, &len) == 0, "%s", strerror(errno));
+	CHECK(len == blen && memcmp(&got, &b, blen) == 0, "getpeername len %u", (unsigned)len);
+	len = sizeof(got);
+	memset(&got, 0xff, sizeof(got));
+	int s2 = accept4(l, (struct sockaddr *)&got, &len, SOCK_CLOEXEC);
+	CHECK(s2 >= 0, "accept4: %s", strerror(errno));
+	CHECK(len == sizeof(sa_family_t) && got.sun_family == AF_UNIX, "len %u fam %d",
+	      (unsigned)len, got.sun_family);
+	len = sizeof(got);
+	CHECK(getpeername(s2, (struct sockaddr *)&got, &len) == 0, "%s", strerror(errno));
+	CHECK(len == sizeof(sa_family_t) && got.sun_family == AF_UNIX, "len %u", (unsigned)len);
+	close(s1);
+	close(s2);
+	close(l);
+	printf("closed clients ok\n");
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof(dir), "/tmp/unix_sock.%d", (int)getpid());
@@ -367,6 +414,7 @@ int main(void)
 	rights();
 	eof_epipe();
 	readiness();
+	closed_clients();
 	rmdir(dir);
 	guest_pass("unix_sock");
 	return 0;
