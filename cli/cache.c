@@ -162,27 +162,10 @@ int cache_key(const struct cache_input *in, unsigned char key[SHA256_SIZE])
 	return 0;
 }
 
-/* mkdir -p path (new directories 0700). Returns 0 or -errno. */
+/* mkdir -p path (new directories 0700), and the result writable. Returns 0 or -errno. */
 static int make_dirs(const char *path)
 {
-	char *p = util_xstrdup(path);
-	int r = 0;
-
-	for (char *s = p + 1;; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		char c = *s;
-
-		*s = '\0';
-		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
-			r = -errno;
-			break;
-		}
-		*s = c;
-		if (!c)
-			break;
-	}
-	free(p);
+	int r = util_mkdirs(path);
 	if (!r && access(path, W_OK | X_OK) < 0)
 		r = -errno;
 	return r;

@@ -15,29 +15,6 @@
 #include "store.h"
 #include "util.h"
 
-int store_mkdirs(const char *path)
-{
-	char *p = util_xstrdup(path);
-	int r = 0;
-
-	for (char *s = p + 1;; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		char c = *s;
-
-		*s = '\0';
-		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
-			r = -errno;
-			break;
-		}
-		*s = c;
-		if (!c)
-			break;
-	}
-	free(p);
-	return r;
-}
-
 /* The directory store_xdg_dir names, not created; NULL (quietly) when there is none. */
 static char *xdg_path(bool data, const char *sub)
 {
@@ -66,7 +43,7 @@ char *store_xdg_dir(const char *which, const char *sub)
 			 data ? "XDG_DATA_HOME" : "XDG_STATE_HOME");
 		return NULL;
 	}
-	r = store_mkdirs(dir);
+	r = util_mkdirs(dir);
 	if (r < 0) {
 		util_err("cannot create %s: %s", dir, strerror(-r));
 		free(dir);

@@ -26,8 +26,6 @@ struct store_meta {
  * cannot be created). */
 char *store_xdg_dir(const char *which, const char *sub);
 
-/* "mkdir -p" with mode 0700. 0 or -errno. */
-int store_mkdirs(const char *path);
 
 /* Formats m as key=value lines (caller frees); parses them back (0 or -EINVAL). */
 char *store_meta_format(const struct store_meta *m);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "abi/exit.h"
@@ -153,4 +154,27 @@ char *util_self_dir(void)
 		free(buf);
 		cap *= 2;
 	}
+}
+
+int util_mkdirs(const char *path)
+{
+	char *p = util_xstrdup(path);
+	int r = 0;
+
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+
+		*s = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+			r = -errno;
+			break;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	return r;
 }

@@ -30,4 +30,7 @@ const char *util_basename(const char *path);
  * (dirname of /proc/self/exe), or NULL with errno set if it cannot be read. */
 char *util_self_dir(void);
 
+/* "mkdir -p" with mode 0700 for the directories it creates. 0 or -errno. */
+int util_mkdirs(const char *path);
+
 #endif

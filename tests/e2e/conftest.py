@@ -209,3 +209,18 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("machine", list(machines))
     if "accel" in metafunc.fixturenames and not _parametrized_explicitly(metafunc, "accel"):
         metafunc.parametrize("accel", accels())
+
+
+def stop_group(proc):
+    """End a VM started with start_new_session=True: SIGTERM to its process group (a
+    graceful stop), SIGKILL if it is still there after 30 s; closes its pipes."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    for f in (proc.stdout, proc.stderr):
+        if f:
+            f.close()

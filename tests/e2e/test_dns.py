@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -18,7 +17,7 @@ import time
 
 import pytest
 
-from conftest import BUILD, REPO, isle_command, require_isle
+from conftest import BUILD, REPO, isle_command, require_isle, stop_group
 
 EXAMPLE = REPO / "examples" / "dns-server"
 ZONE = EXAMPLE / "zone" / "example.zone"
@@ -214,18 +213,6 @@ def wait_answer(server, port, proc, tcp, ns=None):
     pytest.fail(f"no DNS answer from {server}:{port}\nstdout: {out!r}\nstderr: {err!r}")
 
 
-def stop(proc):
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
-    proc.stdout.close()
-    proc.stderr.close()
-
-
 def free_port():
     """A port free for both TCP and UDP on 127.0.0.1."""
     for _ in range(50):
@@ -286,7 +273,7 @@ def test_dns_native():
         check_connections(port)
         assert proc.poll() is None
     finally:
-        stop(proc)
+        stop_group(proc)
 
 
 MAX_CONNS = 64  # server.c
@@ -361,7 +348,7 @@ def test_dns_isle_tcp():
         check_zone("127.0.0.1", port, tcp=True)
         check_behaviour("127.0.0.1", port, tcp=True)
     finally:
-        stop(proc)
+        stop_group(proc)
 
 
 def _ip(*args):
@@ -418,6 +405,6 @@ def test_dns_isle_udp_tap():
         assert "status: REFUSED" in r.stdout
     finally:
         if proc is not None:
-            stop(proc)
+            stop_group(proc)
         subprocess.run(["ip", "netns", "delete", ns], capture_output=True, timeout=30)
         shutil.rmtree(tmp, ignore_errors=True)

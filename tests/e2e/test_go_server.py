@@ -9,7 +9,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -18,7 +17,7 @@ import urllib.request
 
 import pytest
 
-from conftest import REPO, isle_command, require_isle
+from conftest import REPO, isle_command, require_isle, stop_group
 from golang import _go, go_out
 
 EXAMPLE = REPO / "examples" / "go-static-server"
@@ -85,15 +84,7 @@ def test_go_static_server():
         except urllib.error.HTTPError as e:
             assert e.code == 404
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=30)
-        proc.stdout.close()
-        proc.stderr.close()
+        stop_group(proc)
 
 
 def wrk_errors(text):
@@ -141,12 +132,4 @@ def test_go_static_server_load_and_large_file(tmp_path):
         assert m and int(m.group(1)) > 0, w.stdout
         assert proc.poll() is None, "the VM exited under load"
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=30)
-        proc.stdout.close()
-        proc.stderr.close()
+        stop_group(proc)
