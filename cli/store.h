@@ -26,7 +26,6 @@ struct store_meta {
  * cannot be created). */
 char *store_xdg_dir(const char *which, const char *sub);
 
-
 /* Formats m as key=value lines (caller frees); parses them back (0 or -EINVAL). */
 char *store_meta_format(const struct store_meta *m);
 int store_meta_parse(const char *text, struct store_meta *m);

@@ -5,7 +5,6 @@ the TCP forward on 127.0.0.1 with urllib; the bytes must be static/index.html's.
 is stopped by PID (its process group) at the end."""
 
 import hashlib
-import os
 import random
 import re
 import shutil
