@@ -243,6 +243,12 @@ static void hold_qmp(struct sup *s)
 	unlink(s->io->qmp_socket);
 	if (s->io->qmp_dir)
 		rmdir(s->io->qmp_dir);
+	/* QEMU answers QMP from its main loop, after building the machine, which read the
+	 * boot bundle (-initrd) into guest memory: the file is no longer needed. */
+	if (s->unlink_path) {
+		unlink(s->unlink_path);
+		s->unlink_path = NULL;
+	}
 }
 
 /* Reads the log pipe once. Returns false at EOF (or on a read error). */

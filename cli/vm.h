@@ -11,8 +11,9 @@ struct vm_io {
 	int log_out_fd; /* isle's stderr: receives the kernel log lines */
 	bool show_exit; /* also show the "isle: exit ..." line (isle run -v) */
 	/* If not NULL, a file QEMU reads at startup (the boot bundle), unlinked as soon as
-	 * the guest shows life (its first log byte: QEMU loaded it before starting the CPU),
-	 * so that not even a SIGKILL of isle can leave it behind from then on. */
+	 * QEMU answers on its QMP socket or the guest shows life (its first log byte): QEMU
+	 * loaded it before either, so that not even a SIGKILL of isle can leave it behind
+	 * from then on. */
 	const char *unlink_when_running;
 	/* If not NULL, QEMU's QMP socket (qemu_config.qmp_socket): the first SIGINT, SIGTERM
 	 * or SIGHUP then stops the VM gracefully (docs/stop.md): isle presses its ACPI power

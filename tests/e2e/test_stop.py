@@ -237,12 +237,13 @@ def test_bad_stop_timeout(machine, value, tmp_path):
 
 
 @pytest.mark.machines("microvm")
-def test_sigkill_leaves_no_socket(machine, tmp_path):
+@pytest.mark.parametrize("extra", [[], ["--bundle"]], ids=["image", "bundle"])
+def test_sigkill_leaves_no_socket(machine, extra, tmp_path):
     """Once the guest is up isle holds its QMP connection and has removed the socket and
-    its directory: even SIGKILL of isle (QEMU then goes by PDEATHSIG) leaves nothing in
-    $TMPDIR."""
+    its directory, and the boot bundle (QEMU read it before answering QMP): even SIGKILL
+    of isle (QEMU then goes by PDEATHSIG) leaves nothing in $TMPDIR."""
     prog = guest_binary("stopme")
-    r = Run(isle_command(prog, ["default"], machine=machine), tmp_path)
+    r = Run(isle_command(prog, ["default"], machine=machine, extra=extra), tmp_path)
     children = []
     try:
         r.wait_for(READY)
@@ -261,3 +262,5 @@ def test_sigkill_leaves_no_socket(machine, tmp_path):
                 os.kill(pid, signal.SIGKILL)
     assert children, "no QEMU child found"
     no_qmp_dirs_left(tmp_path)
+    left = [p.name for p in tmp_path.iterdir() if p.name.startswith("isle-bundle-")]
+    assert left == [], left
