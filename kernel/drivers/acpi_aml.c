@@ -54,80 +54,12 @@ static long pkg_length(const uint8_t *p, const uint8_t *end, size_t *used)
 	return len;
 }
 
-/* One integer package element at *p (advanced past it); -1 when not a plain integer. */
-static long int_element(const uint8_t **p, const uint8_t *end)
-{
-	const uint8_t *q = *p;
-	if (q >= end)
-		return -1;
-	size_t size;
-	switch (q[0]) {
-	case AML_ZERO:
-		*p = q + 1;
-		return 0;
-	case AML_ONE:
-		*p = q + 1;
-		return 1;
-	case AML_BYTE:
-		size = 1;
-		break;
-	case AML_WORD:
-		size = 2;
-		break;
-	case AML_DWORD:
-		size = 4;
-		break;
-	default:
-		return -1;
-	}
-	if ((size_t)(end - q) < 1 + size)
-		return -1;
-	long v = 0;
-	for (size_t i = 0; i < size; i++)
-		v |= (long)q[1 + i] << (8 * i);
-	*p = q + 1 + size;
-	return v;
-}
-
 static bool name_op_before(const uint8_t *aml, size_t at)
 {
 	if (at >= 1 && aml[at - 1] == AML_NAME)
 		return true;
 	return at >= 2 && aml[at - 2] == AML_NAME &&
 	       (aml[at - 1] == AML_ROOT_CHAR || aml[at - 1] == AML_PARENT_CHAR);
-}
-
-/* Decode the package that starts at p (PackageOp already checked). */
-static int decode_s5(const uint8_t *p, const uint8_t *end, uint8_t *a, uint8_t *b)
-{
-	size_t used;
-	long plen = pkg_length(p + 1, end, &used);
-	if (plen < 0 || (size_t)plen < used + 1 || (size_t)plen > (size_t)(end - (p + 1)))
-		return -ENOENT;
-	const uint8_t *pend = p + 1 + plen; /* PkgLength counts itself and what follows */
-	const uint8_t *q = p + 1 + used;
-	unsigned count = *q++;
-	if (count < 1)
-		return -ENOENT;
-	long va = int_element(&q, pend);
-	if (va < 0)
-		return -ENOENT;
-	long vb = count >= 2 ? int_element(&q, pend) : 0;
-	*a = (uint8_t)(va & 7);
-	*b = vb < 0 ? 0 : (uint8_t)(vb & 7);
-	return 0;
-}
-
-int acpi_aml_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typ_a, uint8_t *slp_typ_b)
-{
-	for (size_t i = 0; i + 5 <= len; i++) {
-		if (aml[i] != '_' || memcmp(aml + i, "_S5_", 4) != 0 || !name_op_before(aml, i) ||
-		    aml[i + 4] != AML_PACKAGE)
-			continue;
-		if (decode_s5(aml + i + 4, aml + len, slp_typ_a, slp_typ_b) == 0)
-			return 0;
-	}
-	return -ENOENT;
 }
 
 /* An integer term at *p (ZeroOp, OneOp, OnesOp, Byte/Word/DWord/QWordPrefix), advanced past
@@ -170,6 +102,40 @@ static bool aml_integer(const uint8_t **p, const uint8_t *end, uint64_t *v)
 		*v |= (uint64_t)q[1 + i] << (8 * i);
 	*p = q + 1 + size;
 	return true;
+}
+
+/* Decode the package that starts at p (PackageOp already checked). */
+static int decode_s5(const uint8_t *p, const uint8_t *end, uint8_t *a, uint8_t *b)
+{
+	size_t used;
+	long plen = pkg_length(p + 1, end, &used);
+	if (plen < 0 || (size_t)plen < used + 1 || (size_t)plen > (size_t)(end - (p + 1)))
+		return -ENOENT;
+	const uint8_t *pend = p + 1 + plen; /* PkgLength counts itself and what follows */
+	const uint8_t *q = p + 1 + used;
+	unsigned count = *q++;
+	if (count < 1)
+		return -ENOENT;
+	uint64_t va, vb = 0;
+	if (!aml_integer(&q, pend, &va))
+		return -ENOENT;
+	if (count < 2 || !aml_integer(&q, pend, &vb))
+		vb = 0;
+	*a = (uint8_t)(va & 7); /* SLP_TYP is 3 bits */
+	*b = (uint8_t)(vb & 7);
+	return 0;
+}
+
+int acpi_aml_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typ_a, uint8_t *slp_typ_b)
+{
+	for (size_t i = 0; i + 5 <= len; i++) {
+		if (aml[i] != '_' || memcmp(aml + i, "_S5_", 4) != 0 || !name_op_before(aml, i) ||
+		    aml[i + 4] != AML_PACKAGE)
+			continue;
+		if (decode_s5(aml + i + 4, aml + len, slp_typ_a, slp_typ_b) == 0)
+			return 0;
+	}
+	return -ENOENT;
 }
 
 /* Where needle (n bytes) first occurs in [p, end), or NULL. */
