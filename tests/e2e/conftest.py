@@ -19,6 +19,7 @@ import functools
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -224,3 +225,12 @@ def stop_group(proc):
     for f in (proc.stdout, proc.stderr):
         if f:
             f.close()
+
+
+def free_port(kind=socket.SOCK_STREAM):
+    """A port on 127.0.0.1 that is free right now (TCP by default, SOCK_DGRAM for UDP)."""
+    s = socket.socket(socket.AF_INET, kind)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port

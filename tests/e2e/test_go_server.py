@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from conftest import REPO, isle_command, require_isle, stop_group
+from conftest import REPO, free_port, isle_command, require_isle, stop_group
 from golang import _go, go_out
 
 EXAMPLE = REPO / "examples" / "go-static-server"
@@ -32,14 +32,6 @@ def server_binary():
     out.parent.mkdir(parents=True, exist_ok=True)
     _go(["build", "-trimpath", "-o", str(out), "."], cwd=EXAMPLE)
     return out
-
-
-def free_tcp_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def fetch(url, proc):
@@ -60,25 +52,28 @@ def fetch(url, proc):
     pytest.fail(f"no answer from {url}: {last!r}\nstdout: {out!r}\nstderr: {err!r}")
 
 
-def test_go_static_server():
+def start_server(config):
+    """The server under isle (--net isolated, a free 127.0.0.1 port forwarded to 8080, -c
+    config), in its own session: (process, base URL)."""
     require_isle()
-    if not (REPO / "kernel" / "net" / "tcp.c").exists():
-        pytest.skip("needs TCP (kernel/net/tcp.c)")
-    binary = server_binary()
-    port = free_tcp_port()
-    cmd = isle_command(binary, machine="microvm", accel="tcg", mem="256M",
-                       extra=["--net", "isolated", "-p", f"{port}:8080",
-                              "-c", str(EXAMPLE / "config.json")])
+    port = free_port()
+    cmd = isle_command(server_binary(), machine="microvm", accel="tcg", mem="256M",
+                       extra=["--net", "isolated", "-p", f"{port}:8080", "-c", str(config)])
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def test_go_static_server():
+    proc, url = start_server(EXAMPLE / "config.json")
     try:
-        status, body = fetch(f"http://127.0.0.1:{port}/", proc)
+        status, body = fetch(f"{url}/", proc)
         assert status == 200
         assert body == (EXAMPLE / "static" / "index.html").read_bytes()
-        status, body = fetch(f"http://127.0.0.1:{port}/index.html", proc)
+        status, body = fetch(f"{url}/index.html", proc)
         assert status == 200 and b"Understanding Unikernels!" in body
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/nosuch", timeout=30)
+            urllib.request.urlopen(f"{url}/nosuch", timeout=30)
             pytest.fail("/nosuch was served")
         except urllib.error.HTTPError as e:
             assert e.code == 404
@@ -96,8 +91,6 @@ def test_go_static_server_load_and_large_file(tmp_path):
     """Issue 5's acceptance: a 64 MiB download through the server matches its sha256, and
     `wrk --timeout 30s` with 50 connections for 10 s has no connect, read, write or timeout
     errors and no non-2xx answers."""
-    require_isle()
-    binary = server_binary()
     site = tmp_path / "site"
     shutil.copytree(EXAMPLE / "static", site / "static")
     shutil.copy(EXAMPLE / "config.json", site / "config.json")
@@ -107,23 +100,18 @@ def test_go_static_server_load_and_large_file(tmp_path):
         for _ in range(64):
             f.write(rng.randbytes(1 << 20))
     want = hashlib.sha256(big.read_bytes()).hexdigest()
-    port = free_tcp_port()
-    cmd = isle_command(binary, machine="microvm", accel="tcg", mem="256M",
-                       extra=["--net", "isolated", "-p", f"{port}:8080",
-                              "-c", str(site / "config.json")])
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    proc, url = start_server(site / "config.json")
     try:
-        status, _ = fetch(f"http://127.0.0.1:{port}/", proc)
+        status, _ = fetch(f"{url}/", proc)
         assert status == 200
         h = hashlib.sha256()
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/big.bin", timeout=300) as r:
+        with urllib.request.urlopen(f"{url}/big.bin", timeout=300) as r:
             assert r.status == 200
             while chunk := r.read(1 << 20):
                 h.update(chunk)
         assert h.hexdigest() == want
         w = subprocess.run(["wrk", "-t2", "-c50", "-d10s", "--timeout", "30s",
-                            f"http://127.0.0.1:{port}/"],
+                            f"{url}/"],
                            capture_output=True, text=True, timeout=120)
         assert w.returncode == 0, w.stderr
         assert not wrk_errors(w.stdout), w.stdout

@@ -16,19 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ISLE, require_isle
+from conftest import ISLE, free_port, require_isle
 
 CLI_TIMEOUT = 240  # instance create waits for QEMU; a loaded 2-core host
 WAIT_S = 180       # bounded waits for a guest to answer or change state
 NOT_SUPPORTED = "isle: target 'aws' is not supported yet (only onprem)\n"
-
-
-def free_port(kind=socket.SOCK_STREAM):
-    s = socket.socket(socket.AF_INET, kind)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Isle:

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from conftest import (BOOT_TIMEOUT, assert_pass, isle_command, require_isle, run_isle,
-                      run_native)
+from conftest import (BOOT_TIMEOUT, assert_pass, free_port, isle_command, require_isle,
+                      run_isle, run_native)
 
 
 def test_tcp_local_native(guest):
@@ -23,14 +23,6 @@ def test_tcp_local_native(guest):
 def test_tcp_local(guest, smp):
     extra = [] if smp == 1 else ["--smp", str(smp)]
     assert_pass(*run_isle(guest("tcp_local"), accel="tcg", extra=extra), "tcp_local")
-
-
-def free_tcp_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def echo_once(port, payload, attempts):
@@ -75,7 +67,7 @@ PAYLOADS = [b"hello over tcp", bytes(range(256)) * 1024]
 
 
 def test_tcp_echo_native(guest):
-    port = free_tcp_port()
+    port = free_port()
     proc = subprocess.Popen([str(guest("tcp_echo")), str(port), str(len(PAYLOADS))],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
@@ -92,7 +84,7 @@ def test_tcp_echo_native(guest):
 
 def test_tcp_echo_from_host(guest):
     require_isle()
-    host_port = free_tcp_port()
+    host_port = free_port()
     guest_port = 7007
     cmd = isle_command(guest("tcp_echo"), [guest_port, len(PAYLOADS)], accel="tcg",
                        extra=["--net", "isolated", "-p", f"{host_port}:{guest_port}"])

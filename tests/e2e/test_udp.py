@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 
-from conftest import (BOOT_TIMEOUT, assert_pass, isle_command, require_isle, run_isle,
-                      run_native)
+from conftest import (BOOT_TIMEOUT, assert_pass, free_port, isle_command, require_isle,
+                      run_isle, run_native)
 
 
 def test_udp_local_native(guest):
@@ -18,14 +18,6 @@ def test_udp_local_native(guest):
 
 def test_udp_local(guest):
     assert_pass(*run_isle(guest("udp_local"), accel="tcg"), "udp_local")
-
-
-def free_udp_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def echo_until_answered(port, payloads, attempts):
@@ -50,7 +42,7 @@ def echo_until_answered(port, payloads, attempts):
 
 
 def test_udp_echo_native(guest):
-    port = free_udp_port()
+    port = free_port(socket.SOCK_DGRAM)
     proc = subprocess.Popen([str(guest("udp_echo")), str(port), "2"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
@@ -69,7 +61,7 @@ def test_udp_echo_from_host(guest):
     UDP datagram the guest sends except DHCP, so the echo cannot come back: the guest
     reports what it received and that its sendto succeeded (udp_echo checks it)."""
     require_isle()
-    host_port = free_udp_port()
+    host_port = free_port(socket.SOCK_DGRAM)
     guest_port = 7007
     payload = b"hello from the host"
     cmd = isle_command(guest("udp_echo"), [guest_port, 2], accel="tcg",

@@ -22,20 +22,12 @@ import urllib.request
 
 import pytest
 
-from conftest import ISLE, REPO, require_isle
+from conftest import ISLE, REPO, free_port, require_isle
 from golang import _go
 
 EXAMPLE = REPO / "examples" / "go-static-server"
 TIMEOUT = 240
 ATTEMPTS = 360  # bounded retries (0.5 s apart) while the VM boots under TCG
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def test_walkthrough(tmp_path):
