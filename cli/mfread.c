@@ -7,13 +7,13 @@
 #include "abi/exit.h"
 #include "abi/manifest.h"
 #include "e2fs.h"
+#include "lib/strpack.h" /* the kernel's, shared (Makefile: CLI_SHARED_SRCS) */
 #include "mfread.h"
 #include "util.h"
 
 int mf_decode(const void *data, size_t size, struct mf_info *m, const char **why)
 {
 	struct isle_manifest_header h;
-	const char *p, *end;
 	uint64_t want;
 
 	memset(m, 0, sizeof(*m));
@@ -34,28 +34,19 @@ int mf_decode(const void *data, size_t size, struct mf_info *m, const char **why
 	want = 3ULL + h.argc + h.envc;
 	if (h.argc < 1 || want > h.strings_size)
 		return -EINVAL;
-	p = (const char *)data + h.strings_offset;
-	end = p + h.strings_size;
-	for (uint64_t i = 0; i < want; i++) {
-		const char *z = memchr(p, '\0', (size_t)(end - p));
-
-		if (!z) {
-			*why = "unterminated string";
-			mf_free(m);
-			return -EINVAL;
-		}
-		if (i == 0)
-			m->program = util_xstrdup(p);
-		else if (i == 1)
-			m->cwd = util_xstrdup(p);
-		else if (i == 2)
-			m->version = util_xstrdup(p);
-		else if (i < 3 + h.argc)
-			strvec_push(&m->argv, p);
-		else
-			strvec_push(&m->envp, p);
-		p = z + 1;
+	const char **str = util_xmalloc((size_t)want * sizeof(*str));
+	*why = "strings not NUL-terminated, fewer than counted, or followed by other bytes";
+	if (strpack_split((const char *)data + h.strings_offset, h.strings_size, (uint32_t)want,
+			  str) < 0) {
+		free(str);
+		return -EINVAL;
 	}
+	m->program = util_xstrdup(str[0]);
+	m->cwd = util_xstrdup(str[1]);
+	m->version = util_xstrdup(str[2]);
+	for (uint64_t i = 3; i < want; i++)
+		strvec_push(i < 3 + h.argc ? &m->argv : &m->envp, str[i]);
+	free(str);
 	m->flags = h.flags;
 	return 0;
 }

@@ -2,4 +2,5 @@
 # (cli/inststate.c, cli/store.c, cli/mfread.c, cli/manifest.c), host-built with ASan/UBSan.
 UNIT_TESTS += test_cli_store
 test_cli_store_SRCS := tests/unit/test_cli_store.c cli/inststate.c cli/store.c cli/mfread.c \
-                       cli/manifest.c cli/netopts.c cli/e2fs.c cli/spawn.c cli/util.c cli/strvec.c
+                       cli/manifest.c cli/netopts.c cli/e2fs.c cli/spawn.c cli/util.c cli/strvec.c \
+                       kernel/lib/strpack.c
