@@ -130,7 +130,7 @@ bool net_rx_pending(void)
 void net_rx_poll(void)
 {
 	static bool busy;
-	if (busy)
+	if (busy || !net_rx_pending()) /* the common case on the way back to user mode */
 		return;
 	busy = true;
 	for (int round = 0; round < NET_POLL_ROUNDS; round++) {
