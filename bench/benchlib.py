@@ -12,6 +12,7 @@ import signal
 import socket
 import statistics
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -26,6 +27,19 @@ HOST_TIMEOUT = 300
 
 class BenchError(Exception):
     pass
+
+
+def bench_main(name, measure, errors=(BenchError,)):
+    """A benchmark's main(): measure(), or 1 with "NAME: FAILED: why" when isle is not
+    built or a measurement fails."""
+    if not os.access(ISLE, os.X_OK):
+        print(f"{name}: {ISLE} missing: run make", file=sys.stderr)
+        return 1
+    try:
+        return measure()
+    except errors as e:
+        print(f"{name}: FAILED: {e}", file=sys.stderr)
+        return 1
 
 
 def run(cmd, timeout, **kw):

@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import linuxguest  # noqa: E402
 from benchlib import (GO_EXAMPLE, HOST_TIMEOUT, ISLE, REPO, RUNS, BenchError,  # noqa: E402
                       compile_c, fmt3, go_server, ratio, run, table, wait_http)
+from benchlib import bench_main  # noqa: E402
 from targets import (BOOT_LINE, MEM, COLUMNS, TARGETS, go_launch, launch,  # noqa: E402
                      linux_available, output_of, wait_line)
 
@@ -45,11 +46,7 @@ def go_once(target):
 
 
 def main():
-    try:
-        return measure()
-    except BenchError as e:
-        print(f"boot: FAILED: {e}", file=sys.stderr)
-        return 1
+    return bench_main("boot", measure)
 
 
 def measure():

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import linuxguest  # noqa: E402
 from benchlib import (BUILD, ISLE, REPO, RUNS, BenchError, Started, fmt3,  # noqa: E402
                       free_port, ratio, run, table)
+from benchlib import bench_main  # noqa: E402
 from targets import MEM, COLUMNS, TARGETS, launch, linux_available  # noqa: E402
 
 SECONDS = int(os.environ.get("ISLE_BENCH_DNS_SECONDS", "5"))
@@ -137,11 +138,7 @@ def vm_udp(target, tmp):
 
 
 def main():
-    try:
-        return measure()
-    except BenchError as e:
-        print(f"dns: FAILED: {e}", file=sys.stderr)
-        return 1
+    return bench_main("dns", measure)
 
 
 def measure():

@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import (HOST_TIMEOUT, ISLE, OUT, RUNS, VM_TIMEOUT,  # noqa: E402
                       BenchError, accel_notice, compile_guest, run, stats, table)
+from benchlib import bench_main  # noqa: E402
 
 MIB = int(os.environ.get("ISLE_BENCH_MIB", "64"))
 GUEST_MEM = "256M"  # room for the whole file in the guest's page cache
@@ -90,14 +91,7 @@ def fmt(triple, unit=""):
 
 
 def main():
-    if not os.access(ISLE, os.X_OK):
-        print(f"fs_throughput: {ISLE} missing: run make", file=sys.stderr)
-        return 1
-    try:
-        return measure()
-    except BenchError as e:
-        print(f"fs_throughput: FAILED: {e}", file=sys.stderr)
-        return 1
+    return bench_main("fs_throughput", measure)
 
 
 def measure():

@@ -16,6 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import (RUNS, BenchError, fmt3, go_server, ratio, run, table,  # noqa: E402
                       wait_http)
+from benchlib import bench_main  # noqa: E402
 from targets import MEM, COLUMNS, TARGETS, go_launch, linux_available  # noqa: E402
 
 SECONDS = int(os.environ.get("ISLE_BENCH_WRK_SECONDS", "5"))
@@ -53,11 +54,7 @@ def measure_target(target):
 
 
 def main():
-    try:
-        return measure()
-    except BenchError as e:
-        print(f"http: FAILED: {e}", file=sys.stderr)
-        return 1
+    return bench_main("http", measure)
 
 
 def measure():

@@ -15,6 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import (RUNS, BenchError, fmt3, go_server, ratio, table,  # noqa: E402
                       wait_http)
+from benchlib import bench_main  # noqa: E402
 from targets import MEM, COLUMNS, TARGETS, go_launch, linux_available, vm_pid  # noqa: E402
 
 SETTLE = 2.0
@@ -54,11 +55,7 @@ def idle(target):
 
 
 def main():
-    try:
-        return measure()
-    except BenchError as e:
-        print(f"idle: FAILED: {e}", file=sys.stderr)
-        return 1
+    return bench_main("idle", measure)
 
 
 def measure():

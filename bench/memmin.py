@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import REPO, BenchError, compile_c, go_server, table, wait_http  # noqa: E402
+from benchlib import REPO, compile_c, go_server, table, wait_http  # noqa: E402
+from benchlib import bench_main  # noqa: E402
 from targets import go_launch, launch, linux_available, output_of  # noqa: E402
 
 HI = 256
@@ -64,11 +65,7 @@ def native_hwm(cmd_launch, ready):
 
 
 def main():
-    try:
-        return measure()
-    except BenchError as e:
-        print(f"memmin: FAILED: {e}", file=sys.stderr)
-        return 1
+    return bench_main("memmin", measure)
 
 
 def measure():

@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import linuxguest  # noqa: E402
 from benchlib import (BUILD, GO_EXAMPLE, HOST_TIMEOUT, ISLE, OUT, REPO,  # noqa: E402
                       BenchError, compile_c, go_server, run, table)
+from benchlib import bench_main  # noqa: E402
 from targets import linux_available  # noqa: E402
 
 
@@ -42,11 +43,7 @@ def on_disk(path):
 
 
 def main():
-    try:
-        return measure()
-    except BenchError as e:
-        print(f"sizes: FAILED: {e}", file=sys.stderr)
-        return 1
+    return bench_main("sizes", measure)
 
 
 def measure():

@@ -14,6 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import REPO, RUNS, BenchError, compile_c, fmt3, ratio, table  # noqa: E402
+from benchlib import bench_main  # noqa: E402
 from targets import MEM, COLUMNS, TARGETS, launch, linux_available, output_of  # noqa: E402
 
 ITERS = int(os.environ.get("ISLE_BENCH_SYSCALL_ITERS", "200000"))
@@ -37,11 +38,7 @@ def once(target, prog):
 
 
 def main():
-    try:
-        return measure()
-    except BenchError as e:
-        print(f"syscalls: FAILED: {e}", file=sys.stderr)
-        return 1
+    return bench_main("syscalls", measure)
 
 
 def measure():

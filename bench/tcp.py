@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import (REPO, RUNS, BenchError, compile_c, fmt3, netns_socket,  # noqa: E402
                       ratio, table)
+from benchlib import bench_main  # noqa: E402
 from targets import MEM, COLUMNS, TARGETS, launch, linux_available, wait_line  # noqa: E402
 
 MIB = int(os.environ.get("ISLE_BENCH_TCP_MIB", "32"))
@@ -84,11 +85,7 @@ def measure_target(target, prog):
 
 
 def main():
-    try:
-        return measure()
-    except (BenchError, OSError) as e:
-        print(f"tcp: FAILED: {e}", file=sys.stderr)
-        return 1
+    return bench_main("tcp", measure, errors=(BenchError, OSError))
 
 
 def measure():

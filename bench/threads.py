@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import (HOST_TIMEOUT, ISLE, RUNS, VM_TIMEOUT, BenchError,  # noqa: E402
                       accel_notice, compile_guest, run, stats, table)
+from benchlib import bench_main  # noqa: E402
 
 ITERS = int(os.environ.get("ISLE_BENCH_THREAD_ITERS", "20000"))
 GUEST_MEM = "128M"
@@ -47,14 +48,7 @@ def fmt(triple):
 
 
 def main():
-    if not os.access(ISLE, os.X_OK):
-        print(f"threads: {ISLE} missing: run make", file=sys.stderr)
-        return 1
-    try:
-        return measure()
-    except BenchError as e:
-        print(f"threads: FAILED: {e}", file=sys.stderr)
-        return 1
+    return bench_main("threads", measure)
 
 
 def measure():
