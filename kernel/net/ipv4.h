@@ -1,7 +1,7 @@
 /* ipv4.h: IPv4 as the transports (UDP, TCP, ICMP) and sockets see it: addresses,
  * routing, output and the input dispatch. Addresses and ports are in host byte order in
  * every API here; only packet bytes are in network order.
- * Locking: BKL. Input runs from netdev_rx (interrupt context: no sleeping). */
+ * Locking: BKL. Input runs from netdev_rx in net_rx_poll (thread context, no sleeping). */
 #ifndef ISLE_NET_IPV4_H
 #define ISLE_NET_IPV4_H
 

@@ -1,9 +1,10 @@
 /* netdev.h: network devices as the stack sees them, whatever the driver (virtio-net,
  * loopback). A driver fills a struct netdev and registers it; it hands every received
- * frame to netdev_rx; the stack sends with ops->xmit. The stack never knows virtio.
+ * frame to netdev_rx_queue; the stack sends with ops->xmit. The stack never knows virtio.
  * Frames are Ethernet (the loopback device too, with zero MACs).
- * Locking: BKL. netdev_rx is called from the driver's interrupt handler (BKL held,
- * interrupts off) and must not sleep; xmit may be called from anywhere in the stack. */
+ * Locking: BKL. The stack runs only in thread context, from net_rx_poll and syscalls;
+ * interrupt handlers only queue (netdev_rx_queue). Input must not sleep; xmit may be
+ * called from anywhere in the stack. */
 #ifndef ISLE_NET_NETDEV_H
 #define ISLE_NET_NETDEV_H
 

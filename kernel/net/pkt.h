@@ -2,7 +2,8 @@
  * layer on the way out prepends its header (pkt_push) and each layer on the way in strips
  * its header (pkt_pull) without copying. A packet has one owner at a time: functions that
  * take a struct pkt * to send or deliver take ownership (and free it on error).
- * Locking: BKL (drivers hand packets over from their interrupt handlers, which hold it). */
+ * Locking: BKL (drivers allocate packets in their interrupt handlers, which hold it, and
+ * queue them for net_rx_poll). */
 #ifndef ISLE_NET_PKT_H
 #define ISLE_NET_PKT_H
 

@@ -5,7 +5,7 @@
  * the socket-level options (SOL_SOCKET), the pending error (SO_ERROR), shutdown state,
  * timeouts, and the wait queue that poll, epoll and blocking calls sleep on.
  * Buffers in struct kmsg are kernel memory; sys_socket.c copies program memory.
- * Locking: BKL (protocol input runs from interrupt handlers, which hold it). */
+ * Locking: BKL (protocol input runs from net_rx_poll, in thread context, holding it). */
 #ifndef ISLE_NET_SOCKET_H
 #define ISLE_NET_SOCKET_H
 

@@ -26,7 +26,7 @@ struct udp_pcb {
 	bool bound;
 	bool reuseaddr, reuseport; /* copied from the socket options */
 	/* A datagram for this endpoint: p->data = payload, p->len its length. Takes p.
-	 * Called from ip input (interrupt context): no sleeping. */
+	 * Called from ip input (net_rx_poll): no sleeping. */
 	void (*recv)(struct udp_pcb *pcb, struct pkt *p, uint32_t src, uint16_t sport);
 	/* An ICMP error (positive errno) about a datagram this connected endpoint sent. */
 	void (*err)(struct udp_pcb *pcb, int err);
