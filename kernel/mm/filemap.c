@@ -265,7 +265,8 @@ void vm_file_zap_pages(struct vma *v, uintptr_t start, uintptr_t end)
 		start = v->tlo;
 	if (end > v->thi)
 		end = v->thi;
-	for (uintptr_t va = start; va < end; va += PAGE_SIZE)
+	for (uintptr_t va = vm_next_mapped(start, end); va < end;
+	     va = vm_next_mapped(va + PAGE_SIZE, end))
 		if (drop_entry(v, va))
 			vm_flush_tlb_page(va);
 }
@@ -277,7 +278,8 @@ void vm_file_reprotect_pages(struct vma *v, uintptr_t start, uintptr_t end)
 		start = v->tlo;
 	if (end > v->thi)
 		end = v->thi;
-	for (uintptr_t va = start; va < end; va += PAGE_SIZE) {
+	for (uintptr_t va = vm_next_mapped(start, end); va < end;
+	     va = vm_next_mapped(va + PAGE_SIZE, end)) {
 		uint64_t pa;
 		unsigned have;
 		if (!paging_lookup(vm_current.root, va, &pa, &have))

@@ -133,6 +133,11 @@ unsigned vm_pte_flags(const struct vma *v)
 	return PG_USER | (prot & PROT_WRITE ? PG_WRITE : 0) | (prot & PROT_EXEC ? PG_EXEC : 0);
 }
 
+uintptr_t vm_next_mapped(uintptr_t va, uintptr_t end)
+{
+	return paging_next_mapped(vm_current.root, va, end);
+}
+
 /* [start, end) clipped to the pages v may have populated; false when empty. */
 static bool touched_part(const struct vma *v, uintptr_t *start, uintptr_t *end)
 {
@@ -152,7 +157,8 @@ void vm_zap_pages(struct vma *v, uintptr_t start, uintptr_t end)
 	}
 	if (!touched_part(v, &start, &end))
 		return;
-	for (uintptr_t va = start; va < end; va += PAGE_SIZE) {
+	for (uintptr_t va = vm_next_mapped(start, end); va < end;
+	     va = vm_next_mapped(va + PAGE_SIZE, end)) {
 		uint64_t pa = paging_unmap(vm_current.root, va);
 		if (pa) {
 			pmm_free_page(pa);
@@ -172,7 +178,8 @@ void vm_reprotect_pages(struct vma *v, uintptr_t start, uintptr_t end)
 	}
 	if (!touched_part(v, &start, &end))
 		return;
-	for (uintptr_t va = start; va < end; va += PAGE_SIZE)
+	for (uintptr_t va = vm_next_mapped(start, end); va < end;
+	     va = vm_next_mapped(va + PAGE_SIZE, end))
 		if (paging_protect(vm_current.root, va, flags) == 0)
 			tlb_add(&b, va);
 	tlb_finish(&b);
@@ -254,18 +261,21 @@ int vm_move_pages(const struct vma *src, uintptr_t start, uintptr_t end, uintptr
 		return 0;
 	/* Map everything at dst first: a failure then only has to undo new entries. Each
 	 * entry keeps its flags (a page-cache page stays PG_FILE, read-only or not). */
-	for (uintptr_t va = start; va < end; va += PAGE_SIZE) {
+	for (uintptr_t va = vm_next_mapped(start, end); va < end;
+	     va = vm_next_mapped(va + PAGE_SIZE, end)) {
 		uint64_t pa;
 		unsigned flags;
 		if (!paging_lookup(root, va, &pa, &flags))
 			continue;
 		if (paging_map(root, dst + va, pa, flags) < 0) {
-			for (uintptr_t u = start; u < va; u += PAGE_SIZE)
+			for (uintptr_t u = vm_next_mapped(start, va); u < va;
+			     u = vm_next_mapped(u + PAGE_SIZE, va))
 				paging_unmap(root, dst + u);
 			return -ENOMEM;
 		}
 	}
-	for (uintptr_t va = start; va < end; va += PAGE_SIZE)
+	for (uintptr_t va = vm_next_mapped(start, end); va < end;
+	     va = vm_next_mapped(va + PAGE_SIZE, end))
 		if (paging_unmap(root, va))
 			tlb_add(&b, va);
 	tlb_finish(&b);

@@ -1,8 +1,7 @@
 /* vm_iter.c: a read-only view of the address space for /proc (vm.h): the VMAs in address
  * order, and the resident set counted from the page tables; and the loader's label for
  * the stack it maps. Nothing here changes mappings or pages. The resident count walks only each
- * VMA's touched range (vma.h), page by page: cheap for the small programs isle runs, proportional
- * to touched memory. */
+ * VMA's touched range (vma.h), skipping missing page tables: proportional to what is mapped. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -51,9 +50,9 @@ uint64_t vm_resident_pages(void)
 		uintptr_t lo = v->tlo > v->start ? v->tlo : v->start;
 		uintptr_t hi = v->thi < v->end ? v->thi : v->end;
 
-		for (uintptr_t va = lo & PAGE_MASK; va < hi; va += PAGE_SIZE)
-			if (paging_lookup(vm_current.root, va, NULL, NULL))
-				n++;
+		for (uintptr_t va = vm_next_mapped(lo & PAGE_MASK, hi); va < hi;
+		     va = vm_next_mapped(va + PAGE_SIZE, hi))
+			n++;
 	}
 	return n;
 }

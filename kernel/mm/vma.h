@@ -120,6 +120,10 @@ int vm_populate_page(struct vma *v, uintptr_t va, uint64_t *pa, bool write);
 /* First write to private v: give it an anon id, a compatible neighbour's when there is
  * one (Linux's anon_vma_prepare), so that the two can merge later. */
 void vm_assign_anon(struct vma *v);
+/* The first page of [va, end) with a page-table entry, end when none (va page aligned):
+ * walks over touched ranges use it to skip missing tables, so their cost follows what is
+ * mapped, not the size of the range. */
+uintptr_t vm_next_mapped(uintptr_t va, uintptr_t end);
 /* Widen v's touched bounds to cover [lo, hi). */
 void vm_mark_touched(struct vma *v, uintptr_t lo, uintptr_t hi);
 /* Move the populated pages of [start, end) (inside src) to the same offsets from dst,

@@ -127,6 +127,27 @@ bool paging_lookup(uint64_t root, uintptr_t va, uint64_t *pa, unsigned *flags)
 	return true;
 }
 
+/* Page by page over short ranges; over long ones (huge reservations) the lowest mapped
+ * address in range from a scan of every entry, as the real walk skips missing tables. */
+uintptr_t paging_next_mapped(uint64_t root, uintptr_t va, uintptr_t end)
+{
+	assert_int_equal(root, fake_loaded_root);
+	if (va >= end)
+		return end;
+	if ((end - va) / PAGE_SIZE <= nmapped + 64) {
+		for (; va < end; va += PAGE_SIZE)
+			if (*slot(va))
+				return va;
+		return end;
+	}
+	uintptr_t best = end;
+	for (size_t i = 0; i < NBUCKETS; i++)
+		for (struct pte *e = bucket[i]; e; e = e->next)
+			if (e->va >= va && e->va < best)
+				best = e->va;
+	return best;
+}
+
 void arch_load_root(uint64_t root_pa)
 {
 	fake_loaded_root = root_pa;

@@ -166,6 +166,28 @@ bool paging_lookup(uint64_t root, uintptr_t va, uint64_t *pa, unsigned *flags)
 	return true;
 }
 
+uintptr_t paging_next_mapped(uint64_t root, uintptr_t va, uintptr_t end)
+{
+	while (va < end) {
+		uint64_t *t = phys_to_virt(root);
+		int level = 3;
+		for (; level > 0; level--) {
+			uint64_t e = t[(va >> (12 + 9 * level)) & 511];
+			if (!(e & PTE_P) || (e & PTE_PS))
+				break; /* nothing of ours below this entry */
+			t = table(e);
+		}
+		if (level == 0 && (t[(va >> 12) & 511] & PTE_P))
+			return va;
+		uintptr_t span = 1UL << (12 + 9 * level);
+		uintptr_t next = (va & ~(span - 1)) + span;
+		if (next <= va)
+			return end; /* wrapped past the top */
+		va = next;
+	}
+	return end;
+}
+
 uint64_t paging_new_root(void)
 {
 	uint64_t root = pmm_alloc_zeroed_page();

@@ -45,6 +45,10 @@ uint64_t paging_unmap(uint64_t root, uintptr_t va);
 int paging_protect(uint64_t root, uintptr_t va, unsigned flags);
 /* true when va is mapped; fills *pa and *flags when they are non-NULL. */
 bool paging_lookup(uint64_t root, uintptr_t va, uint64_t *pa, unsigned *flags);
+/* The first mapped 4 KiB page at or above va (page aligned) and below end, or end when
+ * there is none. Missing tables are skipped whole, so a walk over a sparse range costs
+ * what is mapped (plus one step per missing table), not one step per page of the range. */
+uintptr_t paging_next_mapped(uint64_t root, uintptr_t va, uintptr_t end);
 
 /* Map device registers at physical pa (uncached, kernel only, no execute) into the MMIO
  * window; returns the virtual address. Panics when the window is full. */
