@@ -61,6 +61,9 @@ def guest_binary(name, variant="glibc"):
     src = GUEST_SRC / f"{name}.c"
     out = GUEST_OUT / variant / name
     deps = [src, GUEST_SRC / "guest.h"]
+    own_header = GUEST_SRC / f"{name}.h"  # a program's own header (sysfuzz.h)
+    if own_header.exists():
+        deps.append(own_header)
     if out.exists() and all(out.stat().st_mtime >= d.stat().st_mtime for d in deps):
         return out
     out.parent.mkdir(parents=True, exist_ok=True)

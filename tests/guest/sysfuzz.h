@@ -1,0 +1,222 @@
+/* sysfuzz.h: sysfuzz.c's raw system call, PRNG, tables of argument values and paths, and its native
+ * half (used only with its "native" argument): the isolation that lets random system calls run on
+ * the host safely, as root. New network, IPC, UTS, mount and PID namespaces; a fork so that the
+ * fuzzer is pid 1 of its own PID namespace (no other process to signal or trace), its parent
+ * waiting and passing on its status; then, once the fuzzer has read its maps, chroot into the
+ * working directory and uid/gid 65534 with no capabilities, no_new_privs and hard limits on address
+ * space, file size and descriptors. Without root it takes a user namespace first and stays its root
+ * there. Included once, by sysfuzz.c. */
+#ifndef ISLE_SYSFUZZ_H
+#define ISLE_SYSFUZZ_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Raw system call: no errno, no vDSO, nothing that depends on TLS. */
+static long raw(long nr, long a, long b, long c, long d, long e, long f)
+{
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	register long r9 __asm__("r9") = f;
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+static uint64_t rng;
+
+/* xorshift64*: small, fast, and the same sequence for a seed on every machine. */
+static uint64_t next(void)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return rng * 2685821657736338717ULL;
+}
+
+static uint64_t below(uint64_t n)
+{
+	return next() % n;
+}
+
+/* Paths the calls get, NUL-separated: the image's /fz tree (staged the same natively),
+ * names that do not exist, dots, the empty string, procfs and device files. */
+static const char paths[] = "/\0/fz\0/fz/a\0/fz/b\0/fz/dir\0/fz/dir/c\0/fz/new\0/fz/dir/new\0"
+			    "/fz/link\0/tmp\0/tmp/x\0/nonexistent\0.\0..\0\0/dev/null\0"
+			    "/proc/self/maps\0/proc/self/status\0/sysfuzz\0/fz/a/notdir\0"
+			    "/fz//a/../b\0/fz/dir/../../fz/a\0";
+#define NPATHS 22
+
+static void put_string(uint8_t *at, size_t room)
+{
+	unsigned k = below(NPATHS + 2);
+
+	if (k < NPATHS) {
+		const char *p = paths;
+		while (k--)
+			p += strlen(p) + 1;
+		size_t n = strlen(p);
+		if (n + 1 <= room)
+			memcpy(at, p, n + 1);
+	} else {
+		/* A long name (over NAME_MAX) or a path over PATH_MAX, possibly unterminated. */
+		size_t n = k == NPATHS ? 300 : 5000;
+		if (n > room)
+			n = room;
+		memset(at, 'a', n);
+		if (n < room && below(2))
+			at[n] = 0;
+	}
+}
+
+/* Integers: small, boundary, sign and width edges. */
+static const uint64_t small[] = {
+	0,
+	1,
+	2,
+	3,
+	4,
+	7,
+	8,
+	16,
+	64,
+	255,
+	256,
+	4095,
+	4096,
+	4097,
+	65535,
+	65536,
+	1 << 20,
+	INT_MAX,
+	0x80000000,
+	0xffffffff,
+	1ULL << 32,
+	LONG_MAX,
+	-1ULL,
+	-2ULL,
+	-4095ULL,
+	-4096ULL,
+	(uint64_t)LONG_MIN,
+	1ULL << 47,
+	(1ULL << 47) - 1,
+};
+
+/* Pointers nothing valid is at: NULL, low, unmapped, isle's user limit (0x7f0000000000)
+ * and kernel above it, non-canonical, Linux's kernel half and vsyscall page. */
+static const uint64_t bad_ptrs[] = {
+	0,
+	1,
+	0x1000,
+	0xdead0000,
+	0x10000,
+	0x7e0000000000,
+	0x7f0000000000 - 8,
+	0x7f0000000000,
+	0x7f8000000000,
+	0x7ffffffff000,
+	0x7ffffffffff8,
+	0x800000000000,
+	0xffff800000000000,
+	0xffffffff81000000,
+	0xffffffffff600000,
+	0xfffffffffffff000,
+};
+
+static void die(const char *what)
+{
+	fprintf(stderr, "sysfuzz: native sandbox: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		die(path);
+	close(fd);
+}
+
+/* Natively: namespaces, pid 1 of its own PID namespace, chroot, no privileges. Returns
+ * in the child; the parent waits and exits with the child's status. */
+static void sandbox_enter(void)
+{
+	bool root = geteuid() == 0;
+
+	if (!root) {
+		uid_t uid = getuid();
+		gid_t gid = getgid();
+		char map[64];
+		if (unshare(CLONE_NEWUSER) != 0)
+			die("unshare(CLONE_NEWUSER)");
+		write_file("/proc/self/setgroups", "deny");
+		snprintf(map, sizeof(map), "0 %u 1", uid);
+		write_file("/proc/self/uid_map", map);
+		snprintf(map, sizeof(map), "0 %u 1", gid);
+		write_file("/proc/self/gid_map", map);
+	}
+	if (unshare(CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNS | CLONE_NEWPID) != 0)
+		die("unshare");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		die("mount --make-rprivate /");
+	pid_t pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid > 0) {
+		int st;
+		/* The child may make itself traced (PTRACE_TRACEME): its signal stops are
+		 * reported here and continued with the signal. */
+		for (;;) {
+			if (waitpid(pid, &st, 0) < 0) {
+				if (errno == EINTR)
+					continue;
+				die("waitpid");
+			}
+			if (!WIFSTOPPED(st))
+				break;
+			if (ptrace(PTRACE_CONT, pid, 0, WSTOPSIG(st)) != 0)
+				kill(pid, SIGCONT);
+		}
+		exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	}
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* Natively, once the maps are read: chroot and no privileges. */
+static void sandbox_drop(void)
+{
+	bool root = geteuid() == 0;
+
+	if (chroot(".") != 0 || chdir("/") != 0)
+		die("chroot");
+	if (root && (setgroups(0, NULL) != 0 || setresgid(65534, 65534, 65534) != 0 ||
+		     setresuid(65534, 65534, 65534) != 0))
+		die("setuid(65534)");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		die("no_new_privs");
+	struct rlimit as = {1UL << 30, 1UL << 30}, fsz = {8 << 20, 8 << 20}, nof = {256, 256};
+	if (setrlimit(RLIMIT_AS, &as) || setrlimit(RLIMIT_FSIZE, &fsz) ||
+	    setrlimit(RLIMIT_NOFILE, &nof))
+		die("setrlimit");
+}
+
+#endif
