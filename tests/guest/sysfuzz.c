@@ -72,18 +72,17 @@
 #define PAGE 4096UL
 #define NR_LIMIT 463 /* 0..462: every x86-64 number up to mseal */
 #define ALARM_USEC 50000
+#define POPULATE_MAX (16UL << 20)
 #define SLOW_NS 2000000000L
 #define MAX_RANGES 128
 
-static int native, verbose;
+static int verbose;
 static uint8_t *scratch, *arena;
 static uintptr_t brk_start;
 static struct {
 	uintptr_t lo, hi;
 } ranges[MAX_RANGES];
 static int nranges;
-static int pool[16];
-static int npool;
 static unsigned long calls, errors, enosys, signals, faults_in_row;
 static volatile sig_atomic_t jump_ok;
 static sigjmp_buf loop_env;
@@ -202,6 +201,26 @@ static void sweep_map(uintptr_t lo, uintptr_t hi)
 {
 	if (!is_protected(lo, hi - lo))
 		raw(SYS_munmap, lo, hi - lo, 0, 0, 0, 0);
+}
+
+/* The tables' addresses (0x80000000, 1 << 32, the unmapped ones) must stay unmapped: a
+ * mapping made over one (a hint, MAP_FIXED, a grown brk) loses that page at once, or a
+ * later call given it with a huge length fills the guest's memory (an OOM kill, as Linux
+ * would do, of the harness rather than a finding). */
+static void keep_invalid(void)
+{
+	const uint64_t *tabs[] = {small, bad_ptrs};
+	size_t lens[] = {sizeof(small) / 8, sizeof(bad_ptrs) / 8};
+	unsigned char vec;
+
+	for (int t = 0; t < 2; t++)
+		for (size_t i = 0; i < lens[t]; i++) {
+			uint64_t page = tabs[t][i] & ~(PAGE - 1);
+			if (page < 0x10000 || page >= 0x800000000000 || is_protected(page, PAGE))
+				continue;
+			if (raw(SYS_mincore, page, PAGE, (long)&vec, 0, 0, 0) == 0)
+				raw(SYS_munmap, page, PAGE, 0, 0, 0, 0);
+		}
 }
 
 static void sweep(void)
@@ -384,10 +403,14 @@ static bool filter(long nr, uint64_t *a)
 	case SYS_madvise:
 	case SYS_remap_file_pages:
 		reroll_addr(&a[0], &a[1]);
+		if (nr == SYS_madvise && (a[2] == 22 || a[2] == 23) && a[1] > POPULATE_MAX)
+			a[1] = POPULATE_MAX; /* MADV_POPULATE_*: no OOM kill by request */
 		return true;
 	case SYS_mmap:
 		if (a[3] & MAP_FIXED)
 			reroll_addr(&a[0], &a[1]);
+		if (a[1] > POPULATE_MAX)
+			a[3] &= ~(uint64_t)(MAP_POPULATE | MAP_LOCKED);
 		return true;
 	case SYS_mremap:
 		if (a[1] == 0)
@@ -487,6 +510,10 @@ static bool filter(long nr, uint64_t *a)
 	}
 }
 
+/* Numbers that answered ENOSYS are picked again only one time in eight, so that the
+ * calls the kernel has get most of the time. */
+static uint8_t was_enosys[NR_LIMIT];
+
 static long pick_nr(void)
 {
 	switch (below(64)) {
@@ -497,36 +524,12 @@ static long pick_nr(void)
 	case 2:
 		return 0x40000000 | below(600);
 	default:
-		return below(NR_LIMIT);
+		for (;;) {
+			long nr = below(NR_LIMIT);
+			if (!was_enosys[nr] || below(8) == 0)
+				return nr;
+		}
 	}
-}
-
-static void open_pool(void)
-{
-	int fds[2];
-
-	npool = 0;
-	pool[npool++] = open("/fz/a", O_RDWR);
-	pool[npool++] = open("/fz/dir", O_RDONLY | O_DIRECTORY);
-	if (!native)
-		pool[npool++] = open("/dev/null", O_RDWR);
-	if (pipe(fds) == 0) {
-		pool[npool++] = fds[0];
-		pool[npool++] = fds[1];
-	}
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0) {
-		pool[npool++] = fds[0];
-		pool[npool++] = fds[1];
-	}
-	pool[npool++] = socket(AF_INET, SOCK_DGRAM, 0);
-	pool[npool++] = socket(AF_INET, SOCK_STREAM, 0);
-	pool[npool++] = eventfd(0, 0);
-	pool[npool++] = epoll_create1(0);
-	int n = 0;
-	for (int i = 0; i < npool; i++)
-		if (pool[i] >= 0)
-			pool[n++] = pool[i];
-	npool = n;
 }
 
 static struct timespec now(void)
@@ -590,12 +593,17 @@ static void fuzz(long seconds)
 		struct timespec t1 = now();
 		calls++;
 		faults_in_row = 0;
-		if (r == -ENOSYS)
+		if (r == -ENOSYS) {
 			enosys++;
-		else if (r < 0 && r > -4096)
+			if ((unsigned long)nr < NR_LIMIT)
+				was_enosys[nr] = 1;
+		} else if (r < 0 && r > -4096)
 			errors++;
 		if ((int)nr == SYS_rt_sigaction)
 			install_handlers();
+		if ((int)nr == SYS_mmap || (int)nr == SYS_mremap || (int)nr == SYS_brk ||
+		    (int)nr == SYS_shmat)
+			keep_invalid();
 		if (ns_between(t0, t1) > SLOW_NS)
 			report("sysfuzz: slow: nr %ld took %ld ms (%#lx %#lx %#lx %#lx %#lx "
 			       "%#lx)\n",

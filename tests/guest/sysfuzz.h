@@ -20,10 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -141,6 +144,42 @@ static const uint64_t bad_ptrs[] = {
 	0xffffffffff600000,
 	0xfffffffffffff000,
 };
+
+static int native; /* the "native" argument: on the host, in the sandbox below */
+
+/* The descriptors the calls get: a file and a directory of /fz, /dev/null (natively opened
+ * before the chroot and added by the caller), a pipe, a socket pair, UDP and TCP sockets,
+ * an eventfd, an epoll fd. */
+static int pool[16];
+static int npool;
+
+static void open_pool(void)
+{
+	int fds[2];
+
+	npool = 0;
+	pool[npool++] = open("/fz/a", O_RDWR);
+	pool[npool++] = open("/fz/dir", O_RDONLY | O_DIRECTORY);
+	if (!native)
+		pool[npool++] = open("/dev/null", O_RDWR);
+	if (pipe(fds) == 0) {
+		pool[npool++] = fds[0];
+		pool[npool++] = fds[1];
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0) {
+		pool[npool++] = fds[0];
+		pool[npool++] = fds[1];
+	}
+	pool[npool++] = socket(AF_INET, SOCK_DGRAM, 0);
+	pool[npool++] = socket(AF_INET, SOCK_STREAM, 0);
+	pool[npool++] = eventfd(0, 0);
+	pool[npool++] = epoll_create1(0);
+	int n = 0;
+	for (int i = 0; i < npool; i++)
+		if (pool[i] >= 0)
+			pool[n++] = pool[i];
+	npool = n;
+}
 
 static void die(const char *what)
 {
