@@ -73,6 +73,8 @@
 #define NR_LIMIT 463 /* 0..462: every x86-64 number up to mseal */
 #define ALARM_USEC 50000
 #define POPULATE_MAX (16UL << 20)
+#define NSMALL (sizeof(small) / sizeof(small[0]))
+#define NBAD (sizeof(bad_ptrs) / sizeof(bad_ptrs[0]))
 #define SLOW_NS 2000000000L
 #define MAX_RANGES 128
 
@@ -195,32 +197,32 @@ static void for_each_map(void (*fn)(uintptr_t lo, uintptr_t hi))
 	}
 }
 
-/* The calls' mappings and the files they may grow in RAM (/tmp is a tmpfs) go, so that
- * memory they took cannot accumulate: what stays in use is the kernel's. */
+/* The calls' mappings, descriptors and the files they may grow in RAM (/tmp is a tmpfs)
+ * go, so that memory they took cannot accumulate: what stays in use is the kernel's. */
 static void sweep_map(uintptr_t lo, uintptr_t hi)
 {
 	if (!is_protected(lo, hi - lo))
 		raw(SYS_munmap, lo, hi - lo, 0, 0, 0, 0);
 }
 
-/* The tables' addresses (0x80000000, 1 << 32, the unmapped ones) must stay unmapped: a
+/* The tables' addresses (0x80000000, powers of two, the unmapped ones) must stay unmapped: a
  * mapping made over one (a hint, MAP_FIXED, a grown brk) loses that page at once, or a
  * later call given it with a huge length fills the guest's memory (an OOM kill, as Linux
  * would do, of the harness rather than a finding). */
 static void keep_invalid(void)
 {
-	const uint64_t *tabs[] = {small, bad_ptrs};
-	size_t lens[] = {sizeof(small) / 8, sizeof(bad_ptrs) / 8};
 	unsigned char vec;
 
-	for (int t = 0; t < 2; t++)
-		for (size_t i = 0; i < lens[t]; i++) {
-			uint64_t page = tabs[t][i] & ~(PAGE - 1);
-			if (page < 0x10000 || page >= 0x800000000000 || is_protected(page, PAGE))
-				continue;
-			if (raw(SYS_mincore, page, PAGE, (long)&vec, 0, 0, 0) == 0)
-				raw(SYS_munmap, page, PAGE, 0, 0, 0, 0);
-		}
+	for (size_t i = 0; i < NSMALL + NBAD + 64; i++) {
+		uint64_t v = i < NSMALL		 ? small[i]
+			     : i < NSMALL + NBAD ? bad_ptrs[i - NSMALL]
+						 : 1ULL << (i - NSMALL - NBAD);
+		uint64_t page = v & ~(PAGE - 1);
+		if (page < 0x10000 || page >= 0x800000000000 || is_protected(page, PAGE))
+			continue;
+		if (raw(SYS_mincore, page, PAGE, (long)&vec, 0, 0, 0) == 0)
+			raw(SYS_munmap, page, PAGE, 0, 0, 0, 0);
+	}
 }
 
 static void sweep(void)
@@ -230,6 +232,13 @@ static void sweep(void)
 	int fd;
 
 	for_each_map(sweep_map);
+	for (int fd = 3; fd < REPORT_FD; fd++) {
+		bool keep = false;
+		for (int i = 0; i < npool; i++)
+			keep = keep || pool[i] == fd;
+		if (!keep)
+			raw(SYS_close, fd, 0, 0, 0, 0, 0);
+	}
 	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
 		raw(SYS_unlink, (long)made[i], 0, 0, 0, 0, 0);
 		raw(SYS_rmdir, (long)made[i], 0, 0, 0, 0, 0);
