@@ -1,7 +1,7 @@
 """Random system calls with random arguments (tests/guest/sysfuzz.c): the kernel must neither
 panic nor hang. The program runs first natively (in its own namespaces, chrooted, as
 nobody: sysfuzz.h) to prove the harness survives Linux, then in isle on a throwaway copy of
-one image per boot, for a few seeds and on 1 and 2 vCPUs.
+one image per boot, for a few seeds and on 1 and 2 vCPUs (with two calling threads).
 
 A boot fails only on a kernel panic or fault (status 125, "kernel panic"/"kernel fault" in
 the log) or a hang (no exit within the duration plus a generous margin: the last progress
@@ -55,14 +55,16 @@ def image(guest, tmp_path_factory):
     return img
 
 
-def test_sysfuzz_native(guest, tmp_path):
+@pytest.mark.parametrize("threads", [1, 2])
+def test_sysfuzz_native(guest, tmp_path, threads):
     """The harness survives Linux: same program, same kind of tree, a shorter run."""
     root = tmp_path / "root"
     stage_tree(root / "fz")
     (root / "tmp").mkdir()
     for path in [root, *root.rglob("*")]:
         path.chmod(0o777 if path.is_dir() else 0o666)  # the run is uid 65534
-    r = subprocess.run([str(guest("sysfuzz")), "1", str(NATIVE_SECONDS), "native"],
+    r = subprocess.run([str(guest("sysfuzz")), "1", str(NATIVE_SECONDS), "native",
+                        f"threads={threads}"],
                        cwd=root, stdin=subprocess.DEVNULL, capture_output=True,
                        timeout=NATIVE_SECONDS + 60, start_new_session=True)
     shutil.rmtree(root, ignore_errors=True)
@@ -71,15 +73,17 @@ def test_sysfuzz_native(guest, tmp_path):
     assert b"sysfuzz: done" in r.stdout, r.stdout[-2000:]
     seed, calls = last_progress(r.stdout)[:2]
     assert int(seed) == 1 and int(calls) > 1000, r.stdout[-2000:]
-    print(f"native seed 1: {calls.decode()} calls survived in {NATIVE_SECONDS} s")
+    print(f"native seed 1, {threads} thread(s): {calls.decode()} calls survived in "
+          f"{NATIVE_SECONDS} s")
 
 
 @pytest.mark.parametrize("seed,smp", [(1, 1), (2, 1), (3, 1), (4, 2)])
 def test_sysfuzz(image, tmp_path, seed, smp):
     disk = tmp_path / "run.img"
     shutil.copy(image, disk)  # the throwaway copy: the calls write to the image
+    # On 2 vCPUs two threads make calls at once.
     cmd = [str(ISLE), "run", "--accel", "tcg", "--smp", str(smp), str(disk), str(seed),
-           str(SECONDS)]
+           str(SECONDS), f"threads={smp}"]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, start_new_session=True)
     try:

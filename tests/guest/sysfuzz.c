@@ -1,5 +1,5 @@
 /* sysfuzz.c: random system calls with random arguments for a bounded time; the kernel must
- * neither panic nor hang. Usage: sysfuzz SEED SECONDS [native] [verbose].
+ * neither panic nor hang. Usage: sysfuzz SEED SECONDS [native] [verbose] [threads=N].
  *
  * A PRNG seeded from argv picks a number in 0..462 (now and then one beyond, negative or
  * with the x32 bit) and six arguments from a mix: small and boundary integers, descriptors
@@ -14,7 +14,7 @@
  *
  * Only the kernel may fail it, so the harness protects itself:
  * - skipped: exit, exit_group, rt_sigreturn, reboot, execve, execveat, seccomp; natively
- *   also fork, vfork, clone, clone3 and every x32 number (in isle fork/vfork are ENOSYS,
+ *   also fork, vfork, clone, clone3, ptrace and every x32 number (in isle fork/vfork are ENOSYS,
  *   clone loses CLONE_VM so isle refuses it, clone3's flags word likewise);
  * - memory: munmap, mprotect, pkey_mprotect, madvise, mremap (old and MREMAP_FIXED new
  *   range), mmap MAP_FIXED, shmat SHM_REMAP and remap_file_pages whose range touches a
@@ -35,7 +35,10 @@
  * - descriptors: any argument equal to the report fd is re-rolled; close_range stops
  *   below it; setrlimit/prlimit64 of CPU, FSIZE, DATA, STACK, NOFILE, AS and RTTIME
  *   become RLIMIT_CORE.
- * Slow calls (over 2 s) are reported as "sysfuzz: slow".
+ * Slow calls (over 2 s) are reported as "sysfuzz: slow". threads=N (up to 4): N threads
+ * make calls at once (each its own PRNG stream), created before the maps are read so
+ * their stacks are protected; a watchdog thread sends SIGALRM to one whose call has lasted
+ * over 100 ms, since ITIMER_REAL's signal reaches only one thread of the process.
  *
  * Natively it first isolates itself (sysfuzz.h): the test runs it as root.
  */
@@ -43,6 +46,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -64,195 +68,6 @@
 #include <unistd.h>
 
 #include "sysfuzz.h"
-
-#define REPORT_FD 900
-#define MAPS_FD 901
-#define SCRATCH_SIZE (64 * 1024)
-#define ARENA_SIZE (1024 * 1024)
-#define PAGE 4096UL
-#define NR_LIMIT 463 /* 0..462: every x86-64 number up to mseal */
-#define ALARM_USEC 50000
-#define POPULATE_MAX (16UL << 20)
-#define NSMALL (sizeof(small) / sizeof(small[0]))
-#define NBAD (sizeof(bad_ptrs) / sizeof(bad_ptrs[0]))
-#define SLOW_NS 2000000000L
-#define MAX_RANGES 128
-
-static int verbose;
-static uint8_t *scratch, *arena;
-static uintptr_t brk_start;
-static struct {
-	uintptr_t lo, hi;
-} ranges[MAX_RANGES];
-static int nranges;
-static unsigned long calls, errors, enosys, signals, faults_in_row;
-static volatile sig_atomic_t jump_ok;
-static sigjmp_buf loop_env;
-static unsigned long seed;
-
-/* The report: unaffected by whatever the calls did to the descriptor's flags. */
-static void report(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if (n >= (int)sizeof(buf))
-		n = sizeof(buf) - 1;
-	raw(SYS_fcntl, REPORT_FD, F_SETFL, 0, 0, 0, 0);
-	for (int off = 0, tries = 0; off < n && tries < 100; tries++) {
-		long w = raw(SYS_write, REPORT_FD, (long)(buf + off), n - off, 0, 0, 0);
-		if (w > 0)
-			off += w;
-	}
-}
-
-static void progress(void)
-{
-	report("sysfuzz: seed %lu calls %lu errors %lu enosys %lu signals %lu\n", seed, calls,
-	       errors, enosys, signals);
-}
-
-static void handler(int sig, siginfo_t *si, void *uc)
-{
-	(void)uc;
-	signals++;
-	/* A fault the kernel raised for an instruction (not one sent with kill): resuming
-	 * would fault again, so go back to the loop. */
-	bool sync = sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
-		    sig == SIGTRAP || sig == SIGSYS;
-	if (sync && si->si_code > 0 && jump_ok) {
-		siglongjmp(loop_env, 1);
-	}
-}
-
-void sysfuzz_restorer(void);
-__asm__(".text\n.globl sysfuzz_restorer\nsysfuzz_restorer:\n\tmov $15, %eax\n\tsyscall\n");
-
-struct kaction {
-	void *handler;
-	unsigned long flags;
-	void (*restorer)(void);
-	uint64_t mask;
-};
-
-#define KSA_FLAGS (SA_SIGINFO | 0x04000000 /* SA_RESTORER */)
-
-static void install_handlers(void)
-{
-	struct kaction ka = {(void *)handler, KSA_FLAGS, sysfuzz_restorer, 0};
-
-	for (int sig = 1; sig <= 64; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			raw(SYS_rt_sigaction, sig, (long)&ka, 0, 8, 0, 0);
-}
-
-static bool is_protected(uintptr_t lo, uintptr_t len)
-{
-	uintptr_t hi = len > UINTPTR_MAX - lo ? UINTPTR_MAX : lo + len;
-
-	lo &= ~(PAGE - 1);
-	if (hi == lo)
-		hi = lo + 1;
-	for (int i = 0; i < nranges; i++)
-		if (lo < ranges[i].hi && hi > ranges[i].lo)
-			return true;
-	return false;
-}
-
-static void add_range(uintptr_t lo, uintptr_t hi)
-{
-	if (nranges < MAX_RANGES) {
-		ranges[nranges].lo = lo;
-		ranges[nranges].hi = hi;
-		nranges++;
-	}
-}
-
-/* Call fn for every mapping in /proc/self/maps (read through MAPS_FD, opened before a
- * native chroot): at start to learn the harness's own, later to sweep the calls' away. */
-static void for_each_map(void (*fn)(uintptr_t lo, uintptr_t hi))
-{
-	static char buf[65536];
-	size_t len = 0;
-	long n;
-
-	while (len < sizeof(buf) - 1 && (n = raw(SYS_pread64, MAPS_FD, (long)(buf + len),
-						 sizeof(buf) - 1 - len, len, 0, 0)) > 0)
-		len += n;
-	buf[len] = 0;
-	for (char *line = buf; *line;) {
-		unsigned long lo, hi;
-		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 &&
-		    !(lo >= (uintptr_t)arena && hi <= (uintptr_t)arena + ARENA_SIZE))
-			fn(lo, hi);
-		char *nl = strchr(line, '\n');
-		if (!nl)
-			break;
-		line = nl + 1;
-	}
-}
-
-/* The calls' mappings, descriptors and the files they may grow in RAM (/tmp is a tmpfs)
- * go, so that memory they took cannot accumulate: what stays in use is the kernel's. */
-static void sweep_map(uintptr_t lo, uintptr_t hi)
-{
-	if (!is_protected(lo, hi - lo))
-		raw(SYS_munmap, lo, hi - lo, 0, 0, 0, 0);
-}
-
-/* The tables' addresses (0x80000000, powers of two, the unmapped ones) must stay unmapped: a
- * mapping made over one (a hint, MAP_FIXED, a grown brk) loses that page at once, or a
- * later call given it with a huge length fills the guest's memory (an OOM kill, as Linux
- * would do, of the harness rather than a finding). */
-static void keep_invalid(void)
-{
-	unsigned char vec;
-
-	for (size_t i = 0; i < NSMALL + NBAD + 64; i++) {
-		uint64_t v = i < NSMALL		 ? small[i]
-			     : i < NSMALL + NBAD ? bad_ptrs[i - NSMALL]
-						 : 1ULL << (i - NSMALL - NBAD);
-		uint64_t page = v & ~(PAGE - 1);
-		if (page < 0x10000 || page >= 0x800000000000 || is_protected(page, PAGE))
-			continue;
-		if (raw(SYS_mincore, page, PAGE, (long)&vec, 0, 0, 0) == 0)
-			raw(SYS_munmap, page, PAGE, 0, 0, 0, 0);
-	}
-}
-
-static void sweep(void)
-{
-	static const char *const made[] = {"/tmp/x", "/fz/new", "/fz/dir/new", "/fz/link"};
-	char buf[4096];
-	int fd;
-
-	for_each_map(sweep_map);
-	for (int fd = 3; fd < REPORT_FD; fd++) {
-		bool keep = false;
-		for (int i = 0; i < npool; i++)
-			keep = keep || pool[i] == fd;
-		if (!keep)
-			raw(SYS_close, fd, 0, 0, 0, 0, 0);
-	}
-	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
-		raw(SYS_unlink, (long)made[i], 0, 0, 0, 0, 0);
-		raw(SYS_rmdir, (long)made[i], 0, 0, 0, 0, 0);
-	}
-	fd = (int)raw(SYS_open, (long)"/proc/meminfo", O_RDONLY, 0, 0, 0, 0);
-	if (fd >= 0) {
-		long n = raw(SYS_read, fd, (long)buf, sizeof(buf) - 1, 0, 0, 0);
-		raw(SYS_close, fd, 0, 0, 0, 0, 0);
-		buf[n > 0 ? n : 0] = 0;
-		char *free = strstr(buf, "MemFree:");
-		if (free)
-			report("sysfuzz: calls %lu memfree %ld kB\n", calls, atol(free + 8));
-	}
-}
 
 static uint8_t *guarded(size_t size)
 {
@@ -397,6 +212,7 @@ static bool filter(long nr, uint64_t *a)
 	case SYS_clone:
 		a[0] &= ~(uint64_t)CLONE_VM;
 		return !native;
+	case SYS_ptrace: /* natively it would make the sandbox's parent a tracer */
 	case SYS_fork:
 	case SYS_vfork:
 		return !native;
@@ -553,7 +369,7 @@ static long ns_between(struct timespec a, struct timespec b)
 	return (b.tv_sec - a.tv_sec) * 1000000000L + (b.tv_nsec - a.tv_nsec);
 }
 
-static void fuzz(long seconds)
+static void fuzz(long seconds, int id)
 {
 	static const uint64_t empty = 0;
 	static const struct itimerval alarm_tv = {{0, 0}, {0, ALARM_USEC}};
@@ -563,7 +379,9 @@ static void fuzz(long seconds)
 	if (sigsetjmp(loop_env, 1)) {
 		/* Back from a fault: the call that caused it counts as survived. Faults with
 		 * no call completed in between mean the harness's own memory is gone. */
-		calls++;
+		my_calls++;
+		COUNT(calls);
+		call_start[id] = 0;
 		if (++faults_in_row > 100) {
 			report("sysfuzz: harness broken: %lu faults in a row\n", faults_in_row);
 			raw(SYS_exit_group, 3, 0, 0, 0, 0, 0);
@@ -574,9 +392,9 @@ static void fuzz(long seconds)
 		uint64_t a[6];
 		long nr;
 
-		if (calls % 500 == 0) {
+		if (id == 0 && my_calls % 500 == 0) {
 			progress();
-			if (calls % 5000 == 0) {
+			if (my_calls % 5000 == 0) {
 				fill_scratch(0, SCRATCH_SIZE);
 				mmap(arena, ARENA_SIZE, PROT_READ | PROT_WRITE,
 				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
@@ -598,16 +416,19 @@ static void fuzz(long seconds)
 			       a[3], a[4], a[5]);
 		raw(SYS_rt_sigprocmask, SIG_SETMASK, (long)&empty, 0, 8, 0, 0);
 		raw(SYS_setitimer, ITIMER_REAL, (long)&alarm_tv, 0, 0, 0, 0);
+		call_start[id] = t0.tv_sec * 1000 + t0.tv_nsec / 1000000 + 1;
 		long r = raw(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+		call_start[id] = 0;
 		struct timespec t1 = now();
-		calls++;
+		my_calls++;
+		COUNT(calls);
 		faults_in_row = 0;
 		if (r == -ENOSYS) {
-			enosys++;
+			COUNT(enosys);
 			if ((unsigned long)nr < NR_LIMIT)
 				was_enosys[nr] = 1;
 		} else if (r < 0 && r > -4096)
-			errors++;
+			COUNT(errors);
 		if ((int)nr == SYS_rt_sigaction)
 			install_handlers();
 		if ((int)nr == SYS_mmap || (int)nr == SYS_mremap || (int)nr == SYS_brk ||
@@ -620,10 +441,65 @@ static void fuzz(long seconds)
 			       a[5]);
 	}
 	jump_ok = 0;
+	if (id != 0)
+		for (;;)
+			raw(SYS_pause, 0, 0, 0, 0, 0, 0); /* until thread 0 ends the program */
 	struct itimerval off = {{0, 0}, {0, 0}};
 	raw(SYS_setitimer, ITIMER_REAL, (long)&off, 0, 0, 0, 0);
 	progress();
 	report("sysfuzz: done\n");
+}
+
+static long fuzz_seconds;
+
+static void *worker(void *arg)
+{
+	int id = (int)(intptr_t)arg;
+	struct timespec ms = {0, 1000000};
+
+	rng = seed * 0x9e3779b97f4a7c15ULL + 1 + id;
+	tids[id] = (int)raw(SYS_gettid, 0, 0, 0, 0, 0, 0);
+	while (!go)
+		raw(SYS_nanosleep, (long)&ms, 0, 0, 0, 0, 0);
+	fuzz(fuzz_seconds, id);
+	return NULL;
+}
+
+static void *watchdog(void *arg)
+{
+	struct timespec tick = {0, ALARM_USEC * 1000L};
+
+	(void)arg;
+	while (!go)
+		raw(SYS_nanosleep, (long)&tick, 0, 0, 0, 0, 0);
+	for (;;) {
+		raw(SYS_nanosleep, (long)&tick, 0, 0, 0, 0, 0);
+		struct timespec t = now();
+		long ms = t.tv_sec * 1000 + t.tv_nsec / 1000000;
+		for (int i = 0; i < nthreads; i++) {
+			long since = call_start[i];
+			if (since && ms - since > 100)
+				raw(SYS_tgkill, getpid(), tids[i], SIGALRM, 0, 0, 0);
+		}
+	}
+	return NULL;
+}
+
+/* Threads exist before the maps are read, so their stacks and TLS are protected. */
+static void start_threads(void)
+{
+	pthread_t t;
+
+	tids[0] = (int)raw(SYS_gettid, 0, 0, 0, 0, 0, 0);
+	for (int i = 1; i < nthreads; i++)
+		if (pthread_create(&t, NULL, worker, (void *)(intptr_t)i) != 0) {
+			fprintf(stderr, "sysfuzz: pthread_create failed\n");
+			exit(2);
+		}
+	if (nthreads > 1 && pthread_create(&t, NULL, watchdog, NULL) != 0) {
+		fprintf(stderr, "sysfuzz: pthread_create failed\n");
+		exit(2);
+	}
 }
 
 int main(int argc, char **argv)
@@ -643,6 +519,12 @@ int main(int argc, char **argv)
 			native = 1;
 		else if (!strcmp(argv[i], "verbose"))
 			verbose = 1;
+		else if (!strncmp(argv[i], "threads=", 8))
+			nthreads = atoi(argv[i] + 8);
+	}
+	if (nthreads < 1 || nthreads > MAX_THREADS) {
+		fprintf(stderr, "sysfuzz: threads=1..%d\n", MAX_THREADS);
+		return 2;
 	}
 	rng = seed * 0x9e3779b97f4a7c15ULL + 1;
 	printf("sysfuzz: seed %lu seconds %ld%s\n", seed, seconds, native ? " native" : "");
@@ -668,6 +550,8 @@ int main(int argc, char **argv)
 	arena = guarded(ARENA_SIZE);
 	fill_scratch(0, SCRATCH_SIZE);
 	memset(arena, 0x5a, ARENA_SIZE);
+	fuzz_seconds = seconds;
+	start_threads();
 	int maps = open("/proc/self/maps", O_RDONLY);
 	if (maps < 0 || fcntl(maps, F_DUPFD, MAPS_FD) != MAPS_FD) {
 		fprintf(stderr, "sysfuzz: /proc/self/maps on fd %d: %s\n", MAPS_FD,
@@ -683,13 +567,14 @@ int main(int argc, char **argv)
 	open_pool();
 	if (keep >= 0 && npool < (int)(sizeof(pool) / sizeof(pool[0])))
 		pool[npool++] = keep;
-	int null = open(native ? "/fz/null" : "/dev/null", O_RDWR | O_CREAT, 0600);
-	if (null >= 0) {
-		dup2(null, 1);
-		dup2(null, 2);
+	int null = native ? keep : open("/dev/null", O_RDWR);
+	if (null < 0 || dup2(null, 1) != 1 || dup2(null, 2) != 2) {
+		report("sysfuzz: cannot put /dev/null on fds 1 and 2\n");
+		return 2;
 	}
 	brk_start = (uintptr_t)sbrk(0);
 	install_handlers();
-	fuzz(seconds);
+	go = 1;
+	fuzz(seconds, 0);
 	return 0;
 }

@@ -1,5 +1,7 @@
-/* sysfuzz.h: sysfuzz.c's raw system call, PRNG, tables of argument values and paths, and its native
- * half (used only with its "native" argument): the isolation that lets random system calls run on
+/* sysfuzz.h: sysfuzz.c's machinery around the calls: the raw system call, the PRNG, the
+ * tables of argument values and paths, its state and report, its signal handlers, the
+ * record of its own mappings and the sweep of the calls' leftovers; and its native half
+ * (used only with its "native" argument): the isolation that lets random system calls run on
  * the host safely, as root. New network, IPC, UTS, mount and PID namespaces; a fork so that the
  * fuzzer is pid 1 of its own PID namespace (no other process to signal or trace), its parent
  * waiting and passing on its status; then, once the fuzzer has read its maps, chroot into the
@@ -14,7 +16,9 @@
 #include <grp.h>
 #include <limits.h>
 #include <sched.h>
+#include <setjmp.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,7 +49,7 @@ static long raw(long nr, long a, long b, long c, long d, long e, long f)
 	return ret;
 }
 
-static uint64_t rng;
+static __thread uint64_t rng; /* each thread its own stream */
 
 /* xorshift64*: small, fast, and the same sequence for a seed on every machine. */
 static uint64_t next(void)
@@ -152,6 +156,203 @@ static int native; /* the "native" argument: on the host, in the sandbox below *
  * an eventfd, an epoll fd. */
 static int pool[16];
 static int npool;
+
+#define REPORT_FD 900
+#define MAPS_FD 901
+#define SCRATCH_SIZE (64 * 1024)
+#define ARENA_SIZE (1024 * 1024)
+#define PAGE 4096UL
+#define NR_LIMIT 463 /* 0..462: every x86-64 number up to mseal */
+#define ALARM_USEC 50000
+#define POPULATE_MAX (16UL << 20)
+#define NSMALL (sizeof(small) / sizeof(small[0]))
+#define NBAD (sizeof(bad_ptrs) / sizeof(bad_ptrs[0]))
+#define SLOW_NS 2000000000L
+#define MAX_RANGES 128
+
+static int verbose;
+static uint8_t *scratch, *arena;
+static uintptr_t brk_start;
+static struct {
+	uintptr_t lo, hi;
+} ranges[MAX_RANGES];
+static int nranges;
+static unsigned long calls, errors, enosys, signals; /* all threads', atomically */
+#define COUNT(x) __atomic_add_fetch(&(x), 1, __ATOMIC_RELAXED)
+static __thread unsigned long my_calls, faults_in_row;
+static __thread volatile sig_atomic_t jump_ok;
+static __thread sigjmp_buf loop_env;
+/* With threads=N: N threads make calls; a watchdog sends SIGALRM to one whose call has
+ * lasted over 100 ms (ITIMER_REAL's signal goes to any one thread). */
+#define MAX_THREADS 4
+static int nthreads = 1;
+static volatile int go, tids[MAX_THREADS];
+static volatile long call_start[MAX_THREADS]; /* ms of monotonic time, 0: not in a call */
+static unsigned long seed;
+
+/* The report: unaffected by whatever the calls did to the descriptor's flags. */
+static void report(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (n >= (int)sizeof(buf))
+		n = sizeof(buf) - 1;
+	raw(SYS_fcntl, REPORT_FD, F_SETFL, 0, 0, 0, 0);
+	for (int off = 0, tries = 0; off < n && tries < 100; tries++) {
+		long w = raw(SYS_write, REPORT_FD, (long)(buf + off), n - off, 0, 0, 0);
+		if (w > 0)
+			off += w;
+	}
+}
+
+static void progress(void)
+{
+	report("sysfuzz: seed %lu calls %lu errors %lu enosys %lu signals %lu\n", seed, calls,
+	       errors, enosys, signals);
+}
+
+static void handler(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	COUNT(signals);
+	/* A fault the kernel raised for an instruction (not one sent with kill): resuming
+	 * would fault again, so go back to the loop. */
+	bool sync = sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
+		    sig == SIGTRAP || sig == SIGSYS;
+	if (sync && si->si_code > 0 && jump_ok) {
+		siglongjmp(loop_env, 1);
+	}
+}
+
+void sysfuzz_restorer(void);
+__asm__(".text\n.globl sysfuzz_restorer\nsysfuzz_restorer:\n\tmov $15, %eax\n\tsyscall\n");
+
+struct kaction {
+	void *handler;
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+
+#define KSA_FLAGS (SA_SIGINFO | 0x04000000 /* SA_RESTORER */)
+
+static void install_handlers(void)
+{
+	struct kaction ka = {(void *)handler, KSA_FLAGS, sysfuzz_restorer, 0};
+
+	for (int sig = 1; sig <= 64; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			raw(SYS_rt_sigaction, sig, (long)&ka, 0, 8, 0, 0);
+}
+
+static bool is_protected(uintptr_t lo, uintptr_t len)
+{
+	uintptr_t hi = len > UINTPTR_MAX - lo ? UINTPTR_MAX : lo + len;
+
+	lo &= ~(PAGE - 1);
+	if (hi == lo)
+		hi = lo + 1;
+	for (int i = 0; i < nranges; i++)
+		if (lo < ranges[i].hi && hi > ranges[i].lo)
+			return true;
+	return false;
+}
+
+static void add_range(uintptr_t lo, uintptr_t hi)
+{
+	if (nranges < MAX_RANGES) {
+		ranges[nranges].lo = lo;
+		ranges[nranges].hi = hi;
+		nranges++;
+	}
+}
+
+/* Call fn for every mapping in /proc/self/maps (read through MAPS_FD, opened before a
+ * native chroot): at start to learn the harness's own, later to sweep the calls' away. */
+static void for_each_map(void (*fn)(uintptr_t lo, uintptr_t hi))
+{
+	static char buf[65536];
+	size_t len = 0;
+	long n;
+
+	while (len < sizeof(buf) - 1 && (n = raw(SYS_pread64, MAPS_FD, (long)(buf + len),
+						 sizeof(buf) - 1 - len, len, 0, 0)) > 0)
+		len += n;
+	buf[len] = 0;
+	for (char *line = buf; *line;) {
+		unsigned long lo, hi;
+		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 &&
+		    !(lo >= (uintptr_t)arena && hi <= (uintptr_t)arena + ARENA_SIZE))
+			fn(lo, hi);
+		char *nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+}
+
+/* The calls' mappings, descriptors and the files they may grow in RAM (/tmp is a tmpfs)
+ * go, so that memory they took cannot accumulate: what stays in use is the kernel's. */
+static void sweep_map(uintptr_t lo, uintptr_t hi)
+{
+	if (!is_protected(lo, hi - lo))
+		raw(SYS_munmap, lo, hi - lo, 0, 0, 0, 0);
+}
+
+/* The tables' addresses (0x80000000, powers of two, the unmapped ones) must stay unmapped: a
+ * mapping made over one (a hint, MAP_FIXED, a grown brk) loses that page at once, or a
+ * later call given it with a huge length fills the guest's memory (an OOM kill, as Linux
+ * would do, of the harness rather than a finding). */
+static void keep_invalid(void)
+{
+	unsigned char vec;
+
+	for (size_t i = 0; i < NSMALL + NBAD + 64; i++) {
+		uint64_t v = i < NSMALL		 ? small[i]
+			     : i < NSMALL + NBAD ? bad_ptrs[i - NSMALL]
+						 : 1ULL << (i - NSMALL - NBAD);
+		uint64_t page = v & ~(PAGE - 1);
+		if (page < 0x10000 || page >= 0x800000000000 || is_protected(page, PAGE))
+			continue;
+		if (raw(SYS_mincore, page, PAGE, (long)&vec, 0, 0, 0) == 0)
+			raw(SYS_munmap, page, PAGE, 0, 0, 0, 0);
+	}
+}
+
+static void sweep(void)
+{
+	static const char *const made[] = {"/tmp/x", "/fz/new", "/fz/dir/new", "/fz/link"};
+	char buf[4096];
+	int fd;
+
+	for_each_map(sweep_map);
+	for (int fd = 3; fd < REPORT_FD; fd++) {
+		bool keep = false;
+		for (int i = 0; i < npool; i++)
+			keep = keep || pool[i] == fd;
+		if (!keep)
+			raw(SYS_close, fd, 0, 0, 0, 0, 0);
+	}
+	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
+		raw(SYS_unlink, (long)made[i], 0, 0, 0, 0, 0);
+		raw(SYS_rmdir, (long)made[i], 0, 0, 0, 0, 0);
+	}
+	fd = (int)raw(SYS_open, (long)"/proc/meminfo", O_RDONLY, 0, 0, 0, 0);
+	if (fd >= 0) {
+		long n = raw(SYS_read, fd, (long)buf, sizeof(buf) - 1, 0, 0, 0);
+		raw(SYS_close, fd, 0, 0, 0, 0, 0);
+		buf[n > 0 ? n : 0] = 0;
+		char *free = strstr(buf, "MemFree:");
+		if (free)
+			report("sysfuzz: calls %lu memfree %ld kB\n", calls, atol(free + 8));
+	}
+}
 
 static void open_pool(void)
 {
