@@ -3,7 +3,10 @@
  * systems that want a name to keep an inode alive, like tmpfs, hold one themselves).
  * When the last reference goes, dirty pages and metadata are written back (unless the
  * file is already unlinked: nlink 0), ops->evict runs, then the cached pages and the
- * inode are freed. Single CPU, no locks. */
+ * inode are freed. Under the BKL; writing back and evicting may sleep on the disk, so an
+ * inode being evicted stays hashed with refs 0 until it is freed: nobody may take a new
+ * reference to it (vfs_iget waits for it to go and then reads the inode afresh, walks
+ * skip it; its eviction writes it back). */
 #include "core/errno.h"
 #include "core/printk.h"
 #include "core/time.h"
@@ -11,6 +14,7 @@
 #include "fs/vfs.h"
 #include "fs/writeback.h"
 #include "mm/heap.h"
+#include "sched/sched.h"
 
 #define HASH_SIZE 1024
 
@@ -28,8 +32,13 @@ struct inode *vfs_iget(struct super_block *sb, uint64_t ino, bool *fresh)
 	struct inode *in;
 
 	*fresh = false;
+again:
 	for (in = hash[h]; in; in = in->hnext) {
 		if (in->sb == sb && in->ino == ino) {
+			if (in->refs == 0) {
+				schedule(); /* being evicted: let that finish, then look again */
+				goto again;
+			}
 			in->refs++;
 			return in;
 		}
@@ -106,9 +115,10 @@ int vfs_for_each_inode(int (*fn)(struct inode *inode, void *arg), void *arg)
 	int r = 0;
 
 	/* Take a snapshot with references held, so fn may drop other references freely. */
+	/* Inodes being evicted (refs 0) are left out: their eviction writes them back. */
 	for (unsigned h = 0; h < HASH_SIZE; h++)
 		for (struct inode *in = hash[h]; in; in = in->hnext)
-			n++;
+			n += in->refs > 0;
 	if (n == 0)
 		return 0;
 	all = kmalloc(n * sizeof(*all));
@@ -116,8 +126,9 @@ int vfs_for_each_inode(int (*fn)(struct inode *inode, void *arg), void *arg)
 		return -ENOMEM;
 	for (unsigned h = 0; h < HASH_SIZE; h++)
 		for (struct inode *in = hash[h]; in; in = in->hnext)
-			all[k++] = vfs_igrab(in);
-	for (size_t i = 0; i < n; i++) {
+			if (in->refs > 0)
+				all[k++] = vfs_igrab(in);
+	for (size_t i = 0; i < k; i++) {
 		if (!r)
 			r = fn(all[i], arg);
 		vfs_iput(all[i]);

@@ -61,3 +61,15 @@ def test_file_bigger_than_ram(guest, tmp_path):
     assert_pass(status, out, err, "bigfile")
     r = subprocess.run(["e2fsck", "-fn", str(img)], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("smp", [1, 2])
+def test_sync_during_eviction(guest, smp, accel, tmp_path):
+    """Found by sysfuzz: syncfs walking the ext2 root's inodes while another thread's
+    closes and unlinks evict them (the walk sleeps on the disk between inodes). Before the
+    fix: a kernel panic (taking a reference to an inode being evicted) or a fault in
+    ext2_sync (the next inode read from a freed one): status 125."""
+    prog = guest("syncrace")
+    (tmp_path / "d").mkdir()
+    assert_pass(*run_native(prog, [tmp_path / "d"]), "syncrace")
+    assert_pass(*run_isle(prog, ["/"], accel=accel, extra=["--smp", str(smp)]), "syncrace")

@@ -250,18 +250,34 @@ int ext2_put_group(struct ext2_fs *fs, uint32_t g)
 	return 0;
 }
 
+/* A reference to the first inode from ii on (along fs->live) that is not being evicted. */
+static struct inode *live_pin(struct ext2_inode_info *ii)
+{
+	while (ii && ii->inode->refs == 0)
+		ii = ii->next;
+	return ii ? vfs_igrab(ii->inode) : NULL;
+}
+
 static int ext2_sync(struct super_block *sb)
 {
 	struct ext2_fs *fs = sb->priv;
-	struct ext2_inode_info *ii;
+	struct inode *held;
 	int err, first = 0;
 
 	if (sb->read_only)
 		return 0;
-	for (ii = fs->live; ii; ii = ii->next) {
-		err = ext2_write_inode(ii->inode);
+	/* Writing an inode may sleep on the disk, and meanwhile other threads may evict inodes
+	 * and free their info: each inode is pinned while written, and the next one is pinned
+	 * before the previous one is let go. Inodes with no reference left are being evicted,
+	 * which writes them. */
+	held = live_pin(fs->live);
+	while (held) {
+		err = ext2_write_inode(held);
 		if (err && !first)
 			first = err;
+		struct inode *next = live_pin(ext2_info(held)->next);
+		vfs_iput(held);
+		held = next;
 	}
 	err = ext2_put_super(fs);
 	if (err && !first)
