@@ -24,7 +24,7 @@ all: $(KERNEL) $(ISLE)
 kernel: $(KERNEL)
 cli: $(ISLE)
 
-$(BUILD)/kernel/%.c.o: kernel/%.c
+$(BUILD)/kernel/%.c.o: kernel/%.c mk/toolchain.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 

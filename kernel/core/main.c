@@ -11,6 +11,8 @@
 #include "core/exit.h"
 #include "core/printk.h"
 #include "core/random.h"
+#include "core/selftest_harden.h"
+#include "core/stackprot.h"
 #include "core/time.h"
 #include "drivers/console.h"
 #include "drivers/platform.h"
@@ -34,7 +36,7 @@
 #include "sched/sched.h"
 #include "sched/smp.h"
 
-void kmain(uint64_t start_info_pa);
+void kmain(uint64_t start_info_pa) __attribute__((no_stack_protector));
 void selftest_fault(void);
 
 extern uint64_t boot_tsc_entry;
@@ -122,8 +124,11 @@ static void selftest(void)
 		virtio_selftest_blk();
 	else if (!strcmp(kopt.selftest, "net"))
 		virtio_selftest_net();
+	else if (selftest_harden(kopt.selftest))
+		; /* smap, smep, umip: after exec (start_program) */
 	else
-		printk("isle: unknown selftest '%s' ignored (fault, panic, blk, net)\n",
+		printk("isle: unknown selftest '%s' ignored (fault, panic, blk, net, stackprot, "
+		       "kstack, smap, smep, umip:INSN)\n",
 		       kopt.selftest);
 }
 
@@ -201,6 +206,7 @@ static void start_program(void)
 	user_entry.rflags = 0x202;
 	user_entry.cs = SEL_UCODE;
 	user_entry.ss = SEL_UDATA;
+	selftest_harden_user(kopt.selftest, &user_entry);
 
 	phase("exec");
 	if (kopt.boottime)
@@ -218,6 +224,9 @@ void kmain(uint64_t start_info_pa)
 	printk_verbose = kopt.verbose;
 	cpu_log_features();
 	phase("cpu");
+	random_init(); /* first of all: it seeds the stack protector's guard */
+	stackprot_init();
+	phase("random");
 	memory_init();
 	phase("memory");
 	acpi_init(boot.rsdp_pa);
@@ -228,8 +237,6 @@ void kmain(uint64_t start_info_pa)
 	phase("irq+time");
 	smp_start_aps();
 	phase("smp");
-	random_init();
-	phase("random");
 	console_init();
 	powerbtn_init();
 	phase("console");

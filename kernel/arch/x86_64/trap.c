@@ -7,6 +7,7 @@
  * ISLE_EXIT_PANIC. */
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/paging.h"
 #include "abi/exit.h"
 #include "core/errno.h"
 #include "core/exit.h"
@@ -27,6 +28,7 @@
 extern char uaccess_copy_insn[], uaccess_copy_fixup[];
 extern char __stack_bottom[], __stack_top[], __ist_df_bottom[], __ist_df_top[];
 extern char __ist_nmi_bottom[], __ist_nmi_top[];
+extern char __stack_guard[], __ist_df_guard[], __ist_nmi_guard[];
 
 void trap_handle(struct trap_frame *tf);
 
@@ -144,11 +146,39 @@ void kernel_backtrace_from(uint64_t rip, uint64_t rbp)
 	arch_backtrace(rbp, print_kernel_frame, &n, 32);
 }
 
+/* addr lies in a guard page below a kernel stack: the boot CPU's (in the image, unmapped
+ * by paging.c) or any unmapped page of the KSTACK window (task.c and smp.c leave one below
+ * every stack they map). */
+static bool in_stack_guard(uint64_t addr)
+{
+	uint64_t page = PAGE_ALIGN_DOWN(addr);
+	if (page == (uint64_t)__stack_guard || page == (uint64_t)__ist_df_guard ||
+	    page == (uint64_t)__ist_nmi_guard)
+		return true;
+	return addr >= KSTACK_BASE && addr - KSTACK_BASE < KSTACK_SIZE &&
+	       !paging_lookup(kernel_root, addr, NULL, NULL);
+}
+
+/* A kernel stack overflow: a page fault (or the double fault that a page fault raised
+ * while pushing its own frame on the same stack) at a guard-page address within a page
+ * of the stack pointer. A stray pointer into a guard page far from rsp is not one. */
+static bool stack_overflow(const struct trap_frame *tf, uint64_t addr)
+{
+	return (tf->vector == 8 || tf->vector == 14) && in_stack_guard(addr) &&
+	       addr < tf->rsp + PAGE_SIZE && tf->rsp < addr + 2 * PAGE_SIZE;
+}
+
 static _Noreturn void kernel_fault(struct trap_frame *tf, uint64_t addr)
 {
 	char sym[96], what[96];
 	ksyms_lookup(tf->rip, sym, sizeof(sym));
-	if (tf->vector == 14) {
+	if (tf->vector == 8)
+		addr = arch_read_cr2(); /* the page fault that could not be delivered */
+	if (stack_overflow(tf, addr)) {
+		printk("isle: kernel fault: kernel stack overflow: %s at address %#lx in the guard "
+		       "page below a kernel stack (rsp %#lx) in %s\n",
+		       exception_name(tf->vector), addr, tf->rsp, sym);
+	} else if (tf->vector == 14) {
 		describe_pf(tf->error, what, sizeof(what));
 		printk("isle: kernel fault: page fault at address %#lx (%s) in %s\n", addr, what,
 		       sym);
@@ -157,6 +187,13 @@ static _Noreturn void kernel_fault(struct trap_frame *tf, uint64_t addr)
 		       tf->vector, sym);
 	}
 	dump_regs(tf);
+	if (tf->vector == 14 && (tf->error & 16) && on_kernel_stack(tf->rsp)) {
+		/* A call to a bad address: its return address names the caller, which the
+		 * frame-pointer chain below skips. */
+		uint64_t ret = *(const uint64_t *)tf->rsp;
+		ksyms_lookup(ret, sym, sizeof(sym));
+		printk("isle:   called from %016lx %s\n", ret, sym);
+	}
 	kernel_backtrace_from(tf->rip, tf->rbp);
 	printk("isle: exit %d (kernel panic)\n", ISLE_EXIT_PANIC);
 	platform_poweroff();
