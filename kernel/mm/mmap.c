@@ -26,8 +26,7 @@
 #define PROT_GROWSDOWN 0x01000000
 #define PROT_GROWSUP 0x02000000
 #define PROT_RWX (PROT_READ | PROT_WRITE | PROT_EXEC)
-#define STACK_GUARD_GAP (256 * PAGE_SIZE) /* Linux's stack_guard_gap */
-#define MAP_32BIT_LO 0x40000000UL	  /* where x86-64 Linux puts MAP_32BIT mappings */
+#define MAP_32BIT_LO 0x40000000UL /* where x86-64 Linux puts MAP_32BIT mappings */
 #define MAP_32BIT_HI 0x80000000UL
 
 /* PAGE_ALIGN_UP that reports overflow as 0, like Linux's PAGE_ALIGN on a huge length. */
@@ -54,7 +53,7 @@ long vm_get_area(uintptr_t addr, uintptr_t len, int flags)
 			return -ENOMEM;
 	} else {
 		addr &= PAGE_MASK;
-		if (!addr || addr > USER_TOP - len || !vma_range_free(addr, addr + len)) {
+		if (!addr || addr > USER_TOP - len || !vma_range_free_gap(addr, addr + len)) {
 			/* Top-down below mmap_base; like Linux, fall back to anywhere. */
 			addr = vma_gap_topdown(len, USER_MIN, vm->mmap_base);
 			if (!addr)

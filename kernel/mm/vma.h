@@ -21,7 +21,7 @@
 /* vma.flags: Linux's VM_ flags that change behaviour here or decide merging (Linux
  * never merges VMAs whose flags differ, so neither do we). */
 #define VMA_SHARED 0x1	      /* MAP_SHARED: private memory of one process, except madvise */
-#define VMA_GROWSDOWN 0x2     /* MAP_GROWSDOWN (recorded; the area does not grow yet) */
+#define VMA_GROWSDOWN 0x2     /* MAP_GROWSDOWN, the main stack: a guard gap below (no growth yet) */
 #define VMA_ACCOUNT 0x4	      /* private and writable once: counted for overcommit */
 #define VMA_NORESERVE 0x8     /* MAP_NORESERVE, MAP_DROPPABLE */
 #define VMA_LOCKED 0x10	      /* MAP_LOCKED: populated at mmap; MADV_DONTNEED refused */
@@ -101,6 +101,11 @@ size_t vma_merge(size_t i);
 long vma_modify(size_t i, uintptr_t start, uintptr_t end, int prot, unsigned flags);
 /* Highest (topdown) or lowest page-aligned a with [a, a+len) free and inside [lo, hi);
  * 0 when there is none. */
+/* Linux's stack_guard_gap: no mapping is placed (without MAP_FIXED) within this distance
+ * below a VMA_GROWSDOWN area, and brk stops short of it. */
+#define STACK_GUARD_GAP (256 * 4096UL)
+/* [start, end) is free and ends at or below the guard gap of the VMA above it. */
+bool vma_range_free_gap(uintptr_t start, uintptr_t end);
 uintptr_t vma_gap_topdown(uintptr_t len, uintptr_t lo, uintptr_t hi);
 uintptr_t vma_gap_bottomup(uintptr_t len, uintptr_t lo, uintptr_t hi);
 /* Free the array (vm_init of a second address space). */

@@ -99,3 +99,49 @@ def test_umip_guest_differs_from_linux(guest, accel, insn):
     assert out.decode() == f"running {insn} in user mode\n", out
     assert re.search(r"^isle: program fault: SIGSEGV: general protection \(vector 13\)$",
                      err, re.MULTILINE), err
+
+
+def test_user_stack_overflow(guest, accel):
+    """Unbounded recursion in the program: SIGSEGV natively and in isle, where the report
+    names the stack guard gap below the 8 MiB stack."""
+    prog = guest("stackoverflow")
+    status, out, err = run_native(prog)
+    assert (status, out) == (139, b"recursing\n"), err
+    status, out, err = run_isle(prog, accel=accel)
+    assert status == 139, err
+    assert out == b"recursing\n", err
+    m = re.search(r"^isle: program fault: SIGSEGV: page fault at address (0x[0-9a-f]+) ",
+                  err, re.MULTILINE)
+    assert m, err
+    gap = re.search(r"^isle:   stack overflow: the address is in the stack guard gap below "
+                    r"the stack (0x[0-9a-f]+)-(0x[0-9a-f]+) \(8192 KiB\)$", err, re.MULTILINE)
+    assert gap, err
+    assert int(gap.group(1), 16) - 256 * 4096 <= int(m.group(1), 16) < int(gap.group(1), 16)
+
+
+def test_stack_guard_gap_mmap_hint(guest, accel):
+    """mmap with a hint inside the guard gap below the stack lands outside it (Linux's
+    stack_guard_gap, checked natively first)."""
+    prog = guest("stackoverflow")
+    status, out, err = run_native(prog, ["gap"])
+    assert status == 0 and out.decode().splitlines()[-1] == "PASS stackoverflow", (out, err)
+    status, out, err = run_isle(prog, ["gap"], accel=accel)
+    assert status == 0, err
+    assert out.decode().splitlines()[-1] == "PASS stackoverflow", (out, err)
+
+
+def test_efault(guest, accel):
+    """Bad pointers to ~50 syscalls: every call gives Linux's errno (EFAULT but for the
+    recorded exceptions in efault.c), the same cases run natively and in isle, and the
+    kernel never faults (that would end with 125)."""
+    prog = guest("efault")
+    status, out, err = run_native(prog)
+    native = out.decode().splitlines()
+    assert status == 0 and native[-1] == "PASS efault", (out, err)
+    status, out, err = run_isle(prog, accel=accel)
+    assert "kernel fault" not in err and "kernel panic" not in err, err
+    lines = out.decode().splitlines()
+    assert status == 0 and lines[-1] == "PASS efault", (out, err)
+    assert lines == native, (lines, native)
+    checked = re.search(r"^checked (\d+) calls$", out.decode(), re.MULTILINE)
+    assert checked and int(checked.group(1)) >= 300, out

@@ -295,6 +295,13 @@ static void user_fault_as(struct trap_frame *tf, uint64_t addr, bool bus)
 		printk("isle: program fault: %s: page fault at address %#lx (%s)\n", signame, addr,
 		       what);
 		printk("isle:   address %#lx is in: %s\n", addr, where);
+		uintptr_t slo, shi;
+		if (vm_stack_guard_gap(addr, &slo, &shi))
+			printk("isle:   stack overflow: the address is in the stack guard gap "
+			       "below "
+			       "the stack %#lx-%#lx (%lu KiB)\n",
+			       (unsigned long)slo, (unsigned long)shi,
+			       (unsigned long)((shi - slo) / 1024));
 	} else {
 		printk("isle: program fault: %s: %s (vector %lu)\n", signame,
 		       exception_name(tf->vector), tf->vector);
