@@ -12,6 +12,7 @@
 #include "core/printk.h"
 #include "core/random.h"
 #include "core/time.h"
+#include "core/wxcheck.h"
 #include "drivers/console.h"
 #include "drivers/platform.h"
 #include "drivers/powerbtn.h"
@@ -118,12 +119,14 @@ static void selftest(void)
 		selftest_fault();
 	else if (!strcmp(kopt.selftest, "panic"))
 		panic("selftest: panic requested by the selftest=panic option");
+	else if (!strcmp(kopt.selftest, "wx"))
+		wxcheck_at_exit = true; /* the audit runs at exit (wxcheck.h) */
 	else if (!strcmp(kopt.selftest, "blk"))
 		virtio_selftest_blk();
 	else if (!strcmp(kopt.selftest, "net"))
 		virtio_selftest_net();
 	else
-		printk("isle: unknown selftest '%s' ignored (fault, panic, blk, net)\n",
+		printk("isle: unknown selftest '%s' ignored (fault, panic, wx, blk, net)\n",
 		       kopt.selftest);
 }
 
