@@ -12,6 +12,8 @@ import struct
 import pytest
 
 from conftest import run_isle, run_native
+from golang import go_program
+from test_go import check_goroutines
 
 PT_GNU_STACK = 0x6474E551
 PF_X = 1
@@ -114,6 +116,21 @@ def test_mmap_wx(guest, execprot):
     assert (status, results(out)) == (0, {k: "EACCES" for k in labels}), err
 
 
+def test_execprot_bundle(guest, tmp_path):
+    """A program run from a boot bundle (no image, no manifest) gets exec protection from
+    `-k execprot`, or from the config's ExecProtection, which `isle run --bundle -c`
+    passes as that kernel option."""
+    prog = guest("protect")
+    cfg = tmp_path / "config.json"
+    cfg.write_text('{"ExecProtection": true}\n')
+    labels = ("mmap_wx", "mmap_shared_rx", "devzero_rx")
+    for extra in (["--bundle", "-k", "execprot"], ["--bundle", "-c", str(cfg)]):
+        status, out, err = run_mode(prog, "mmap_wx", extra=extra)
+        assert (status, results(out)) == (0, {k: "EACCES" for k in labels}), (extra, err)
+    status, out, err = run_mode(prog, "mmap_wx", extra=["--bundle"])
+    assert (status, results(out)) == (0, {k: "0" for k in labels}), err
+
+
 def test_write_self(guest, execprot):
     """Opening the running program for writing (by /proc/self/exe and by its path, with
     O_RDWR and O_TRUNC) and truncating it: Linux ETXTBSY, isle with exec protection
@@ -170,3 +187,14 @@ def test_low_mmap(guest, execprot):
     for extra in ([], execprot):
         status, out, err = run_mode(prog, "low_mmap", extra=extra)
         assert (status, results(out)) == (0, LOW), err
+
+
+def test_go_under_exec_protection(tmp_path):
+    """Go does not JIT: its runtime (goroutines, GC, signals for preemption) runs with
+    exec protection on exactly as without it."""
+    cfg = tmp_path / "config.json"
+    cfg.write_text('{"ExecProtection": true}\n')
+    status, out, err = run_isle(go_program("goroutines"), mem="256M", extra=["-v", "-c", str(cfg)], timeout=300)
+    assert status == 0 and out.rstrip().endswith(b"PASS goroutines"), err
+    assert "isle: exec protection on" in err, err
+    check_goroutines(out)
