@@ -1,6 +1,7 @@
 /* test_execprot.c: exec protection (kernel/mm/execprot.c): the rule itself, then mmap,
  * mprotect, vm_map_fixed, brk and mremap under it, over tmpfs files on fake RAM and the
- * fake page tables; and that with protection off nothing is refused. */
+ * fake page tables; the program file made read-only (vfs_protect_program); and that with
+ * protection off nothing is refused. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -162,6 +163,23 @@ static void t_files(void **state)
 	vfs_file_put(one);
 }
 
+/* The program's file: no write access under any name, no truncation; reading works. */
+static void t_program_file(void **state)
+{
+	struct file *f = file_mode("/prog", 0755, O_RDONLY), *g;
+	struct inode *root = vfs_root()->inode;
+	assert_int_equal(root->ops->link(root, "alias", 5, f->inode), 0); /* a second name */
+	vfs_protect_program(f->inode);
+	assert_int_equal(vfs_open(NULL, "/prog", O_WRONLY, 0, &g), -EACCES);
+	assert_int_equal(vfs_open(NULL, "/alias", O_RDWR, 0, &g), -EACCES);
+	assert_int_equal(vfs_open(NULL, "/prog", O_RDONLY | O_TRUNC, 0, &g), -EACCES);
+	assert_int_equal(vfs_truncate(f->inode, 0), -EACCES);
+	assert_int_equal(f->inode->size, 2 * P);
+	assert_int_equal(vfs_open(NULL, "/alias", O_RDONLY, 0, &g), 0);
+	vfs_file_put(g);
+	vfs_file_put(f);
+}
+
 /* Without exec protection everything above is allowed, as on Linux. */
 static void t_off(void **state)
 {
@@ -179,7 +197,7 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup(f, setup)
 	const struct CMUnitTest tests[] = {
-		T(t_rule), T(t_anon), T(t_program), T(t_files), T(t_off),
+		T(t_rule), T(t_anon), T(t_program), T(t_files), T(t_program_file), T(t_off),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
