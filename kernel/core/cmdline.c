@@ -21,10 +21,8 @@ struct flag_option {
 };
 
 static const struct flag_option flag_options[] = {
-	{"verbose", &kopt.verbose},
-	{"trace", &kopt.trace},
-	{"boottime", &kopt.boottime},
-	{"noaslr", &kopt.noaslr},
+	{"verbose", &kopt.verbose}, {"trace", &kopt.trace},	  {"boottime", &kopt.boottime},
+	{"noaslr", &kopt.noaslr},   {"execprot", &kopt.execprot},
 };
 
 struct value_option {
