@@ -7,58 +7,27 @@
 #include "core/printk.h"
 #include "lib/format.h"
 #include "lib/string.h"
-#include "sched/sched.h"
 #include "syscall/names.h"
 
 /* In core/main.c: the selftest=fault page fault, kept out of line for the backtrace. */
 void selftest_fault(void);
 
-struct recent_call {
-	uint64_t seq; /* 0: never used */
-	long nr;
-	uint64_t args[6];
-	long ret;
-	int tid;
-	bool done; /* ret is set; else the call is still running (or never returned) */
-};
-
-static struct recent_call recent[SYSSTAT_RECENT];
-static uint64_t recent_seq;   /* calls made so far */
-static uint64_t selftest_seq; /* the call the selftest fires on; 0: none */
+struct recent_call sysstat_recent[SYSSTAT_RECENT];
+uint64_t sysstat_recent_seq;
+uint64_t sysstat_selftest_seq;
 static int selftest_fault_wanted;
 
-uint64_t sysstat_recent_enter(long nr, const uint64_t args[6])
+void sysstat_selftest_fire(void)
 {
-	uint64_t seq = ++recent_seq;
-	struct recent_call *r = &recent[seq % SYSSTAT_RECENT];
-
-	r->seq = seq;
-	r->nr = nr;
-	memcpy(r->args, args, sizeof(r->args));
-	r->tid = current ? current->tid : 0;
-	r->done = false;
-	if (__builtin_expect(seq == selftest_seq, 0)) {
-		if (selftest_fault_wanted)
-			selftest_fault();
-		panic("selftest: panic requested on syscall %lu by the selftest option",
-		      (unsigned long)seq);
-	}
-	return seq;
-}
-
-void sysstat_recent_exit(uint64_t seq, long ret)
-{
-	struct recent_call *r = &recent[seq % SYSSTAT_RECENT];
-
-	if (r->seq == seq) {
-		r->ret = ret;
-		r->done = true;
-	}
+	if (selftest_fault_wanted)
+		selftest_fault();
+	panic("selftest: panic requested on syscall %lu by the selftest option",
+	      (unsigned long)sysstat_selftest_seq);
 }
 
 void sysstat_selftest_arm(uint64_t n, int fault)
 {
-	selftest_seq = n;
+	sysstat_selftest_seq = n;
 	selftest_fault_wanted = fault;
 }
 
@@ -74,12 +43,12 @@ static void print_name(char *buf, size_t size, long nr)
 
 void sysstat_recent_print(void)
 {
-	uint64_t last = recent_seq;
+	uint64_t last = sysstat_recent_seq;
 	uint64_t first = last >= SYSSTAT_RECENT ? last - SYSSTAT_RECENT + 1 : 1;
 
 	printk("isle:   last syscalls (oldest first):%s\n", last ? "" : " none");
 	for (uint64_t s = first; s && s <= last; s++) {
-		const struct recent_call *r = &recent[s % SYSSTAT_RECENT];
+		const struct recent_call *r = &sysstat_recent[s % SYSSTAT_RECENT];
 		char name[32], result[32];
 
 		if (r->seq != s)

@@ -8,15 +8,60 @@
 #ifndef ISLE_SYSCALL_SYSSTAT_H
 #define ISLE_SYSCALL_SYSSTAT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
-#define SYSSTAT_RECENT 16
+#define SYSSTAT_RECENT 16 /* a power of two */
 
-/* Record call nr with its arguments in the ring (always on: a few stores). Returns the
- * call's sequence number for sysstat_recent_exit. Also fires an armed selftest. */
-uint64_t sysstat_recent_enter(long nr, const uint64_t args[6]);
+struct recent_call {
+	uint64_t seq; /* 0: never used */
+	long nr;
+	uint64_t args[6];
+	long ret;
+	int tid;
+	bool done; /* ret is set; else the call is still running (or never returned) */
+};
+
+/* The ring and its counter, only for the inline functions below (sysstat.c owns them). */
+extern struct recent_call sysstat_recent[SYSSTAT_RECENT];
+extern uint64_t sysstat_recent_seq;   /* calls made so far */
+extern uint64_t sysstat_selftest_seq; /* the call the selftest fires on; 0: none */
+_Noreturn void sysstat_selftest_fire(void);
+
+/* Record call nr of thread tid with its arguments in the ring (always on: a few stores,
+ * inline because the dispatcher runs it on every call). Returns the call's sequence
+ * number for sysstat_recent_exit. Also fires an armed selftest. */
+static inline uint64_t sysstat_recent_enter(long nr, const uint64_t args[6], int tid)
+{
+	uint64_t seq = ++sysstat_recent_seq;
+	struct recent_call *r = &sysstat_recent[seq % SYSSTAT_RECENT];
+
+	r->seq = seq;
+	r->nr = nr;
+	/* Six stores rather than memcpy's rep movsb, which TCG emulates byte by byte. */
+	r->args[0] = args[0];
+	r->args[1] = args[1];
+	r->args[2] = args[2];
+	r->args[3] = args[3];
+	r->args[4] = args[4];
+	r->args[5] = args[5];
+	r->tid = tid;
+	r->done = false;
+	if (__builtin_expect(seq == sysstat_selftest_seq, 0))
+		sysstat_selftest_fire();
+	return seq;
+}
+
 /* The call numbered seq returned ret (skipped when the ring has moved past it). */
-void sysstat_recent_exit(uint64_t seq, long ret);
+static inline void sysstat_recent_exit(uint64_t seq, long ret)
+{
+	struct recent_call *r = &sysstat_recent[seq % SYSSTAT_RECENT];
+
+	if (r->seq == seq) {
+		r->ret = ret;
+		r->done = true;
+	}
+}
 /* Print the ring, oldest first, as "isle:   last syscalls (oldest first):" and one line
  * per call ("none" before the first). For the panic and kernel fault reports. */
 void sysstat_recent_print(void);

@@ -266,7 +266,7 @@ void syscall_dispatch(struct trap_frame *tf)
 	long (*handler)(const struct syscall_args *) = NULL;
 	/* Each call its own line: another thread may trace while this one sleeps. */
 	struct trace_line *line = kopt.trace && kopt_traces(nr) ? kmalloc(sizeof(*line)) : NULL;
-	uint64_t seq = sysstat_recent_enter(nr, a.arg);
+	uint64_t seq = sysstat_recent_enter(nr, a.arg, current->tid);
 	long ret;
 
 	if (nr >= 0 && nr <= SYS_MAX)
