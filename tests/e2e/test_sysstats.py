@@ -163,3 +163,13 @@ def test_missing_files(guest, tmp_path):
     ], err
     assert "isle: missing files: 3 paths the program looked up and did not find" in err, err
     assert "Files or Dirs in config.json" in err, err
+
+
+def test_reports_after_a_fatal_signal(guest):
+    """A program killed by SIGSEGV still gets its summary and missing-files list."""
+    status, out, err = run_isle(guest("nullderef"),
+                                extra=["--syscall-summary", "--missing-files"])
+    assert status == 139, err
+    assert "% time     seconds  usecs/call     calls    errors syscall" in err, err
+    assert re.search(r"^100\.00 .* total$", err, re.M), err
+    assert "isle: missing files: 0 paths the program looked up and did not find" in err, err
