@@ -5,8 +5,9 @@
  * The dispatcher is the one place that sees them all: after any path-taking call (open,
  * openat, stat, lstat, newfstatat, statx, access, faccessat(2), readlink(at), chdir,
  * execve, truncate, ...) returns -ENOENT, the path is copied in again and made absolute
- * against the working directory or the dirfd (both unchanged by a failed call), "." and
- * ".." removed by name (symlinks are not followed: this is the name the program used).
+ * against the working directory or the dirfd (both unchanged by a failed call; only
+ * another thread's chdir while the call slept could move a relative one), "." and ".."
+ * removed by name (symlinks are not followed: this is the name the program used).
  * Bounded: MISSING_MAX paths in MISSING_POOL bytes; what does not fit is counted and
  * reported as such. Locking: the BKL. */
 #ifndef ISLE_SYSCALL_MISSING_H
