@@ -25,6 +25,8 @@ static const struct flag_option flag_options[] = {
 	{"trace", &kopt.trace},
 	{"boottime", &kopt.boottime},
 	{"noaslr", &kopt.noaslr},
+	/* isle run --gdb (core/gdb.h) */
+	{"gdb", &kopt.gdb},
 };
 
 struct value_option {

@@ -9,6 +9,7 @@
 #include "core/cmdline.h"
 #include "core/errno.h"
 #include "core/exit.h"
+#include "core/gdb.h"
 #include "core/printk.h"
 #include "core/random.h"
 #include "core/time.h"
@@ -194,6 +195,7 @@ static void start_program(void)
 	proc_exe_path = args.path;
 	task_set_comm(current, args.path);
 	proc_set_cmdline(args.argv, args.argc, args.envp, args.envc);
+	gdb_program_loaded(args.path, res.load_bias, res.entry);
 
 	memset(&user_entry, 0, sizeof(user_entry));
 	user_entry.rip = res.entry;
