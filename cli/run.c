@@ -382,6 +382,7 @@ static int run(const struct run_options *o, const struct config *c, enum run_tar
 			.qmp_socket = qmp_sock,
 			.qmp_dir = qmp_dir,
 			.stop_timeout_ms = (kernel_stop_timeout(append) + STOP_CLI_EXTRA_S) * 1000,
+			.stop_at_once = o->gdb_port != 0,
 		};
 
 		if (o->gdb_port)
