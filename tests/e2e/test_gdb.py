@@ -202,5 +202,6 @@ def test_gdb_sigterm_while_halted(guest, tmp_path):
         proc.wait(timeout=BOOT_TIMEOUT)
         assert status_of(proc.returncode) == 143, err_path.read_text()
         assert "interrupted, VM stopped" in err_path.read_text()
+        assert "power button" not in err_path.read_text()  # at once: none pressed
     finally:
         kill_group(proc)
