@@ -25,6 +25,7 @@ static const struct flag_option flag_options[] = {
 	{"trace", &kopt.trace},
 	{"boottime", &kopt.boottime},
 	{"noaslr", &kopt.noaslr},
+	{"execprot", &kopt.execprot},
 	/* isle run --gdb (core/gdb.h) */
 	{"gdb", &kopt.gdb},
 };

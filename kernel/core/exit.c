@@ -6,6 +6,7 @@
 #include "drivers/platform.h"
 #include "drivers/powerbtn.h"
 #include "core/time.h"
+#include "core/wxcheck.h"
 #include "fs/vfs.h"
 #include "net/tcp.h"
 #include "sched/sched.h"
@@ -45,6 +46,8 @@ void program_exit(int status, const char *reason)
 	int r = vfs_sync_all();
 	if (r < 0)
 		printk("isle: writing file systems back at exit failed (error %d)\n", r);
+	if (wxcheck_at_exit)
+		wxcheck_report();
 	arch_irq_disable();
 	printk("isle: exit %d (%s)\n", status & 0xff, reason);
 	platform_poweroff();

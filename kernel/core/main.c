@@ -13,6 +13,7 @@
 #include "core/printk.h"
 #include "core/random.h"
 #include "core/time.h"
+#include "core/wxcheck.h"
 #include "drivers/console.h"
 #include "drivers/platform.h"
 #include "drivers/powerbtn.h"
@@ -23,11 +24,14 @@
 #include "exec/bundle.h"
 #include "exec/image.h"
 #include "fs/ext2/ext2.h"
+#include "fs/file.h"
+#include "fs/namei.h"
 #include "fs/vfs.h"
 #include "fs/fs_init.h"
 #include "fs/procfs.h"
 #include "exec/exec.h"
 #include "lib/string.h"
+#include "mm/execprot.h"
 #include "mm/layout.h"
 #include "mm/memmap.h"
 #include "mm/pmm.h"
@@ -119,12 +123,14 @@ static void selftest(void)
 		selftest_fault();
 	else if (!strcmp(kopt.selftest, "panic"))
 		panic("selftest: panic requested by the selftest=panic option");
+	else if (!strcmp(kopt.selftest, "wx"))
+		wxcheck_at_exit = true; /* the audit runs at exit (wxcheck.h) */
 	else if (!strcmp(kopt.selftest, "blk"))
 		virtio_selftest_blk();
 	else if (!strcmp(kopt.selftest, "net"))
 		virtio_selftest_net();
 	else
-		printk("isle: unknown selftest '%s' ignored (fault, panic, blk, net)\n",
+		printk("isle: unknown selftest '%s' ignored (fault, panic, wx, blk, net)\n",
 		       kopt.selftest);
 }
 
@@ -166,6 +172,18 @@ static void root_init(void)
 	vfs_mount_root(sb);
 }
 
+/* Exec protection: the program's file (when the root has it: an image's program; a
+ * bundle's program is in no file system) is read-only while it runs. */
+static void protect_program_file(const char *path)
+{
+	struct vfs_path *p;
+
+	if (!vm_exec_protection() || !path || vfs_lookup(vfs_root(), path, NAMEI_FOLLOW, &p))
+		return;
+	vfs_protect_program(p->inode);
+	vfs_path_put(p);
+}
+
 static void start_program(void)
 {
 	struct exec_args args = bundle;
@@ -179,8 +197,9 @@ static void start_program(void)
 					   bundle_flags & ISLE_BUNDLE_REPLACE_ARGS) < 0)
 			program_exit(ISLE_EXIT_OOM, "out of memory");
 	}
-	if (flags & ISLE_MF_EXEC_PROTECTION)
-		printk("isle: ExecProtection is not enforced yet by this kernel\n");
+	vm_set_exec_protection(kopt.execprot || (flags & ISLE_MF_EXEC_PROTECTION));
+	if (vm_exec_protection())
+		pr_info("isle: exec protection on\n");
 	args.no_aslr = kopt.noaslr || (flags & ISLE_MF_NOASLR);
 	int r = exec_load(&args, &res);
 	if (r == -ENOMEM) {
@@ -193,6 +212,7 @@ static void start_program(void)
 		program_exit(ISLE_EXIT_CANNOT_RUN, "cannot execute");
 	}
 	proc_exe_path = args.path;
+	protect_program_file(args.path);
 	task_set_comm(current, args.path);
 	proc_set_cmdline(args.argv, args.argc, args.envp, args.envc);
 	gdb_program_loaded(args.path, res.load_bias, res.entry);

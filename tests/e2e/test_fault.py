@@ -33,6 +33,22 @@ def test_segfault_report(guest, arg, addr_re, machine, accel):
     assert re.search(r"\brip\b", err, re.IGNORECASE), err
 
 
+def test_crash_backtrace_symbolised(guest, accel):
+    """The report's backtrace names the callers from the program's own symbol table, in
+    order, and stops at the stack's end instead of printing made-up frames."""
+    prog = guest("crashdeep")
+    status, out, err = run_native(prog)
+    assert (status, out) == (139, b"crashing three calls down\n"), err
+
+    status, out, err = run_isle(prog, accel=accel)
+    assert status == 139, err
+    frames = re.findall(r"#(\d+) [0-9a-f]{16} (\w+)\+0x[0-9a-f]+", err)
+    names = [name for _, name in frames]
+    assert names[:4] == ["crash_inner", "crash_middle", "crash_outer", "main"], err
+    assert [int(n) for n, _ in frames] == list(range(len(frames))), err
+    assert re.search(r"address 0x0* is in: unmapped|address 0 is in: unmapped", err), err
+
+
 def test_kernel_fault_selftest(machine, accel):
     status, out, err = run_isle(guest_binary("hello"), machine=machine, accel=accel,
                                 extra=["-k", "selftest=fault"])

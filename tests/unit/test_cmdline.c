@@ -71,6 +71,10 @@ static void test_flags(void **state)
 	assert_flags(true, true, true, true);
 	parse("  noaslr\tverbose  verbose ");
 	assert_flags(true, false, false, true);
+	assert_false(kopt.execprot);
+	parse("execprot");
+	assert_true(kopt.execprot);
+	assert_flags(false, false, false, false);
 	assert_string_equal(logbuf, "");
 }
 
