@@ -38,6 +38,7 @@
 #include "net/iface.h"
 #include "sched/sched.h"
 #include "sched/smp.h"
+#include "syscall/sysstat.h"
 
 void kmain(uint64_t start_info_pa);
 void selftest_fault(void);
@@ -115,6 +116,27 @@ __attribute__((noinline)) void selftest_fault(void)
 	*(volatile uint64_t *)(KSTACK_BASE + KSTACK_SIZE - 8) = 0x15e;
 }
 
+/* selftest=panic_after:N / fault_after:N (N from 1 to 999): arms the panic or kernel
+ * fault on the program's Nth syscall, so the report shows the calls made before it. */
+static bool selftest_after(const char *prefix, int fault)
+{
+	size_t plen = strlen(prefix);
+	uint64_t n = 0;
+	const char *p = kopt.selftest + plen;
+
+	if (strncmp(kopt.selftest, prefix, plen))
+		return false;
+	for (; *p >= '0' && *p <= '9' && n < 1000; p++)
+		n = n * 10 + (uint64_t)(*p - '0');
+	if (*p || n == 0 || n >= 1000) {
+		printk("isle: selftest '%s': expected %sN with N from 1 to 999: ignored\n",
+		       kopt.selftest, prefix);
+		return true;
+	}
+	sysstat_selftest_arm(n, fault);
+	return true;
+}
+
 static void selftest(void)
 {
 	if (!kopt.selftest[0])
@@ -129,6 +151,8 @@ static void selftest(void)
 		virtio_selftest_blk();
 	else if (!strcmp(kopt.selftest, "net"))
 		virtio_selftest_net();
+	else if (selftest_after("panic_after:", 0) || selftest_after("fault_after:", 1))
+		; /* armed: fires on the program's Nth syscall (syscall/sysstat.h) */
 	else
 		printk("isle: unknown selftest '%s' ignored (fault, panic, wx, blk, net)\n",
 		       kopt.selftest);

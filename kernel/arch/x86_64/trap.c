@@ -23,6 +23,7 @@
 #include "sched/sched.h"
 #include "sched/task.h"
 #include "signal/signal.h"
+#include "syscall/sysstat.h"
 
 extern char uaccess_copy_insn[], uaccess_copy_fixup[];
 extern char __stack_bottom[], __stack_top[], __ist_df_bottom[], __ist_df_top[];
@@ -158,6 +159,7 @@ static _Noreturn void kernel_fault(struct trap_frame *tf, uint64_t addr)
 	}
 	dump_regs(tf);
 	kernel_backtrace_from(tf->rip, tf->rbp);
+	sysstat_recent_print();
 	printk("isle: exit %d (kernel panic)\n", ISLE_EXIT_PANIC);
 	platform_poweroff();
 }
