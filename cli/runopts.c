@@ -33,6 +33,7 @@ enum opt_id {
 	OPT_PORT,
 	OPT_SYSCALL_SUMMARY,
 	OPT_MISSING_FILES,
+	OPT_GDB,
 };
 
 struct opt {
@@ -63,6 +64,7 @@ static const struct opt opts[] = {
 	{"publish", 'p', true, OPT_PORT},
 	{"syscall-summary", 0, false, OPT_SYSCALL_SUMMARY},
 	{"missing-files", 0, false, OPT_MISSING_FILES},
+	{"gdb", 0, true, OPT_GDB},
 };
 
 void runopts_init(struct run_options *o)
@@ -159,6 +161,20 @@ static int add_env(struct run_options *o, const char *v)
 	return 0;
 }
 
+/* --gdb PORT: decimal digits only, 1..65535 (whether it is free is checked at start). */
+static int set_gdb_port(struct run_options *o, const char *v)
+{
+	unsigned long n = 0;
+
+	if (!*v || strspn(v, "0123456789") != strlen(v) || strlen(v) > 5 ||
+	    (n = strtoul(v, NULL, 10)) < 1 || n > 65535)
+		return usage_error("invalid port '%s' for --gdb: expected a number from 1 to "
+				   "65535",
+				   v);
+	o->gdb_port = (uint16_t)n;
+	return 0;
+}
+
 static int apply(struct run_options *o, const struct opt *op, const char *v)
 {
 	struct qemu_port port;
@@ -233,6 +249,8 @@ static int apply(struct run_options *o, const struct opt *op, const char *v)
 			return usage_error("invalid port '%s' for -p: %s", v, why);
 		o->ports_given = true;
 		return 0;
+	case OPT_GDB:
+		return set_gdb_port(o, v);
 	}
 	return 0;
 }
@@ -341,6 +359,8 @@ char *runopts_kernel_cmdline(const struct run_options *o)
 		strvec_push(&w, "verbose");
 	if (o->boottime)
 		strvec_push(&w, "boottime");
+	if (o->gdb_port)
+		strvec_push(&w, "gdb");
 	for (size_t i = 0; i < o->kernel_args.n; i++)
 		strvec_push(&w, o->kernel_args.v[i]);
 	for (size_t i = 0; i < w.n; i++)

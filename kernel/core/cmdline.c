@@ -28,6 +28,8 @@ static const struct flag_option flag_options[] = {
 	{"execprot", &kopt.execprot},
 	{"syscall_summary", &kopt.syscall_summary},
 	{"missing_files", &kopt.missing_files},
+	/* isle run --gdb (core/gdb.h) */
+	{"gdb", &kopt.gdb},
 };
 
 struct value_option {

@@ -20,6 +20,7 @@ struct kernel_options {
 	bool boottime;	   /* boottime: report guest boot time in microseconds */
 	bool noaslr;	   /* noaslr: fixed addresses */
 	bool execprot;	   /* execprot: exec protection (mm/execprot.h) */
+	bool gdb;	   /* gdb: isle run --gdb: log the program's load address (core/gdb.h) */
 	char selftest[16]; /* selftest=fault|panic|blk|net: test a failure path or a driver */
 	char ip[16];	   /* ip=A.B.C.D: static IPv4 address of eth0 (no DHCP) */
 	char netmask[16];  /* netmask=A.B.C.D (with ip=; default 255.255.255.0) */

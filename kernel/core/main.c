@@ -9,6 +9,7 @@
 #include "core/cmdline.h"
 #include "core/errno.h"
 #include "core/exit.h"
+#include "core/gdb.h"
 #include "core/printk.h"
 #include "core/random.h"
 #include "core/time.h"
@@ -238,6 +239,7 @@ static void start_program(void)
 	protect_program_file(args.path);
 	task_set_comm(current, args.path);
 	proc_set_cmdline(args.argv, args.argc, args.envp, args.envc);
+	gdb_program_loaded(args.path, res.load_bias, res.entry);
 
 	memset(&user_entry, 0, sizeof(user_entry));
 	user_entry.rip = res.entry;

@@ -34,3 +34,8 @@ UNIT_TESTS += test_cli_net
 test_cli_net_SRCS := tests/unit/test_cli_net.c cli/netopts.c cli/runopts.c cli/size.c cli/accel.c \
                      cli/qemu.c cli/env.c $(CLI_TRACE_SRCS) $(CLI_TEST_BASE)
 $(BUILD)/unit/test_cli_vm: test_cli_vm_SRCS += -ljansson
+
+UNIT_TESTS += test_cli_gdb
+test_cli_gdb_SRCS := tests/unit/test_cli_gdb.c cli/runopts.c cli/netopts.c cli/size.c cli/accel.c \
+                     cli/qemu.c cli/env.c cli/imgexec.c cli/e2fs.c cli/spawn.c $(CLI_TRACE_SRCS) \
+                     $(CLI_TEST_BASE)
