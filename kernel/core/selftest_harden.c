@@ -100,10 +100,10 @@ __attribute__((noinline)) static void selftest_smap(void)
 __attribute__((noinline)) static void selftest_smep(void)
 {
 	require("smep", cpu_features.smep);
-	uintptr_t page = user_page("smep", PROT_READ | PROT_WRITE | PROT_EXEC);
+	uintptr_t page = user_page("smep", PROT_READ | PROT_EXEC);
 	static const uint8_t ret = 0xc3;
-	if (copy_to_user((void *)page, &ret, 1) < 0)
-		fail("smep", "copy_to_user to the user page failed");
+	if (vm_copy_in(page, &ret, 1) < 0)
+		fail("smep", "cannot write the user page");
 	printk("isle: selftest smep: calling user address %#lx from the kernel\n",
 	       (unsigned long)page);
 	void (*volatile fn)(void) = (void (*)(void))page;

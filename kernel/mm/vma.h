@@ -37,6 +37,7 @@
 #define VMA_NOWRITE                                                                                \
 	0x4000 /* MAP_SHARED of a file not open for writing (Linux: no                             \
 		* VM_MAYWRITE, no VM_SHARED): PROT_WRITE is refused */
+/* 0x8000 is VMA_EXECOK (execprot.h). */
 
 /* [start, end) page aligned, start < end. Every page ever populated in the VMA lies in
  * [tlo, thi) (empty when tlo >= thi): walks over page tables are clipped to it, so huge
@@ -155,6 +156,9 @@ bool vm_file_mappable(const struct file *f);
  * Returns 0 to map the file, 1 to map anonymous memory instead (/dev/zero). */
 int vm_file_mmap_check(struct file *f, uintptr_t len, uint64_t pgoff, int prot, int flags,
 		       int *vflags);
+/* true when f is a regular file with an x bit in its mode (exec protection: it may be
+ * mapped executable). */
+bool vm_file_executable(const struct file *f);
 /* Register with the page cache so that truncation unmaps pages past the new end. */
 void vm_file_setup(void);
 /* The fault at page (inside v, access already allowed by v->prot): maps the page-cache

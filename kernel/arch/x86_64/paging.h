@@ -46,6 +46,16 @@ int paging_protect(uint64_t root, uintptr_t va, unsigned flags);
 /* true when va is mapped; fills *pa and *flags when they are non-NULL. */
 bool paging_lookup(uint64_t root, uintptr_t va, uint64_t *pa, unsigned *flags);
 
+/* The W^X audit of a whole root (wxaudit.c): counts mapped 4 KiB units (a large page
+ * counts as the 4 KiB pages it covers) by whether the program can reach them, and how
+ * many of each are writable and executable at once, with the first such address. A
+ * page is W+X when every level allows writes and no level sets NX. */
+struct wx_audit {
+	uint64_t kernel_pages, kernel_wx, first_kernel_wx;
+	uint64_t user_pages, user_wx, first_user_wx;
+};
+void paging_audit_wx(uint64_t root, struct wx_audit *a);
+
 /* Map device registers at physical pa (uncached, kernel only, no execute) into the MMIO
  * window; returns the virtual address. Panics when the window is full. */
 void *paging_map_mmio(uint64_t pa, uint64_t size);

@@ -24,6 +24,7 @@
 #include "sched/sched.h"
 #include "sched/task.h"
 #include "signal/signal.h"
+#include "syscall/sysstat.h"
 
 extern char uaccess_copy_insn[], uaccess_copy_fixup[];
 extern char __stack_bottom[], __stack_top[], __ist_df_bottom[], __ist_df_top[];
@@ -195,6 +196,7 @@ static _Noreturn void kernel_fault(struct trap_frame *tf, uint64_t addr)
 		printk("isle:   called from %016lx %s\n", ret, sym);
 	}
 	kernel_backtrace_from(tf->rip, tf->rbp);
+	sysstat_recent_print();
 	printk("isle: exit %d (kernel panic)\n", ISLE_EXIT_PANIC);
 	platform_poweroff();
 }
@@ -257,21 +259,55 @@ static struct fault_signal classify(const struct trap_frame *tf, uint64_t addr, 
 	return f;
 }
 
+/* The VMA holding an address, for the backtrace's plausibility checks. */
+struct area_query {
+	uint64_t addr;
+	struct vm_area_info area;
+};
+
+static int area_at(void *arg, const struct vm_area_info *area)
+{
+	struct area_query *q = arg;
+	if (q->addr < area->start || q->addr >= area->end)
+		return 0;
+	q->area = *area;
+	return 1;
+}
+
+static bool area_of(uint64_t addr, struct vm_area_info *out)
+{
+	struct area_query q = {.addr = addr};
+	if (addr >= USER_TOP || !vm_for_each(area_at, &q))
+		return false;
+	*out = q.area;
+	return true;
+}
+
+/* Walks the rbp chain. A program built without frame pointers uses rbp as an ordinary
+ * register, so a frame is believed only when it lies in the mapping holding rsp, above
+ * the previous one, and its return address is in an executable mapping: a chain that
+ * leaves the stack ends the backtrace instead of printing made-up callers. */
 static void user_backtrace(const struct trap_frame *tf)
 {
 	char sym[96];
 	exec_symbolize(tf->rip, sym, sizeof(sym));
 	printk("isle:   backtrace (frame pointers; partial without them):\n");
 	printk("isle:     #0 %016lx %s\n", tf->rip, sym);
-	uint64_t rbp = tf->rbp;
-	for (int i = 1; i < 16 && rbp && !(rbp & 7); i++) {
+	struct vm_area_info stack, code;
+	if (!area_of(tf->rsp, &stack))
+		return;
+	uint64_t rbp = tf->rbp, low = tf->rsp;
+	for (int i = 1; i < 32; i++) {
 		uint64_t frame[2];
-		if (copy_from_user(frame, (const void *)rbp, sizeof(frame)) < 0 || !frame[1])
+		if ((rbp & 7) || rbp < low || rbp < stack.start || rbp > stack.end - sizeof(frame))
+			break;
+		if (copy_from_user(frame, (const void *)rbp, sizeof(frame)) < 0)
+			break;
+		if (!area_of(frame[1], &code) || !(code.prot & PROT_EXEC))
 			break;
 		exec_symbolize(frame[1], sym, sizeof(sym));
 		printk("isle:     #%d %016lx %s\n", i, frame[1], sym);
-		if (frame[0] <= rbp)
-			break;
+		low = rbp + sizeof(frame);
 		rbp = frame[0];
 	}
 }
