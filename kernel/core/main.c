@@ -158,7 +158,8 @@ static void selftest(void)
 	else if (selftest_harden(kopt.selftest))
 		; /* smap, smep, umip: after exec (start_program) */
 	else
-		printk("isle: unknown selftest '%s' ignored (fault, panic, wx, blk, net, stackprot, "
+		printk("isle: unknown selftest '%s' ignored (fault, panic, wx, blk, net, "
+		       "stackprot, "
 		       "kstack, smap, smep, umip:INSN)\n",
 		       kopt.selftest);
 }
