@@ -15,8 +15,9 @@ KLDS := kernel/arch/x86_64/kernel.ld
 
 CLI_SRCS := $(shell find cli -name '*.c' | sort)
 CLI_OBJS := $(patsubst %,$(BUILD)/%.o,$(CLI_SRCS))
-# Kernel sources the CLI shares (pure and host-buildable): the manifest's packed strings.
-CLI_SHARED_SRCS := kernel/lib/strpack.c
+# Kernel sources the CLI shares (pure and host-buildable): the manifest's packed strings,
+# the syscall names (--trace=NAME checks).
+CLI_SHARED_SRCS := kernel/lib/strpack.c kernel/syscall/names.c
 CLI_OBJS += $(patsubst kernel/%,$(BUILD)/cli-shared/%.o,$(CLI_SHARED_SRCS))
 
 .PHONY: all kernel cli test unit e2e lint format bench clean
@@ -24,7 +25,7 @@ all: $(KERNEL) $(ISLE)
 kernel: $(KERNEL)
 cli: $(ISLE)
 
-$(BUILD)/kernel/%.c.o: kernel/%.c
+$(BUILD)/kernel/%.c.o: kernel/%.c mk/toolchain.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 
@@ -70,6 +71,7 @@ $(BUILD)/cli/%.c.o: cli/%.c
 	$(HOSTCC) $(HOSTCFLAGS) -DISLE_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
 
 $(BUILD)/cli/mfread.c.o: HOSTCFLAGS += -Ikernel
+$(BUILD)/cli/tracefilter.c.o: HOSTCFLAGS += -Ikernel
 $(BUILD)/cli-shared/%.c.o: kernel/%.c
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOSTCFLAGS) -Ikernel -MMD -MP -c $< -o $@

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "e2fs.h"
 #include "env.h"
+#include "imgexec.h"
 #include "imgpath.h"
 #include "interrupt.h"
 #include "manifest.h"
@@ -293,6 +294,8 @@ static int build_with_config(struct build *b)
 	if (status)
 		return status;
 	status = stage(b);
+	if (!status) /* warnings only: the image is still built (docs/security.md) */
+		imgexec_warn_tree(b->staging, b->program_image);
 	if (!status)
 		status = choose_size(b, &size);
 	if (!status)

@@ -156,6 +156,12 @@ void qemu_build_argv(const struct qemu_config *c, struct strvec *argv)
 		strvec_push(argv, "-qmp");
 		strvec_pushf(argv, "unix:%s,server=on,wait=off", c->qmp_socket);
 	}
+	if (c->gdb_port) {
+		/* Never -s: that listens on every address. */
+		strvec_push(argv, "-gdb");
+		strvec_pushf(argv, "tcp:127.0.0.1:%u", c->gdb_port);
+		strvec_push(argv, "-S");
+	}
 	if (c->disk)
 		push_disk(c, argv);
 	if (c->net != QEMU_NET_NONE)

@@ -47,6 +47,7 @@ struct qemu_config {
 	const struct qemu_port *ports;	/* host forwards (user and isolated only) */
 	size_t nports;
 	const char *qmp_socket; /* a QMP server on this unix socket path (qmp.h), or NULL */
+	uint16_t gdb_port; /* not 0: -S (start halted) and a gdb server on 127.0.0.1:PORT only */
 };
 
 /* Parses "microvm", "q35" or "pc". Returns 0 or -EINVAL. */

@@ -13,11 +13,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "abi/exit.h"
+#include "abi/gdb.h"
 #include "abi/bundle.h"
 #include "bundle.h"
 #include "cache.h"
@@ -69,6 +73,67 @@ static char *find_kernel(const char *given)
 		return NULL;
 	}
 	return path;
+}
+
+/* --gdb: whether 127.0.0.1:port can be listened on now (QEMU's own failure would come
+ * only after the VM was set up, in QEMU's words). Returns 0 or an exit status. */
+static int gdb_port_check(uint16_t port)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), r = 0;
+
+	if (fd < 0) {
+		util_err("cannot check the --gdb port: %s", strerror(errno));
+		return ISLE_EXIT_CANNOT_RUN;
+	}
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		if (errno == EADDRINUSE)
+			util_err("cannot use --gdb %u: 127.0.0.1:%u is already in use", port, port);
+		else
+			util_err("cannot use --gdb %u: 127.0.0.1:%u: %s", port, port,
+				 strerror(errno));
+		r = ISLE_EXIT_CANNOT_RUN;
+	}
+	close(fd);
+	return r;
+}
+
+/* The ELF gdb should load for the kernel at kernel: kernel.debug.elf next to it when it
+ * is a kernel.elf (the build keeps the debug information there), else the kernel itself
+ * (it keeps its symbol table); absolute when possible. Caller frees. */
+static char *gdb_kernel_elf(const char *kernel)
+{
+	const char *base = strrchr(kernel, '/') ? strrchr(kernel, '/') + 1 : kernel;
+	char *dbg = NULL, *abs;
+
+	if (!strcmp(base, "kernel.elf")) {
+		dbg = util_xasprintf("%.*skernel.debug.elf", (int)(base - kernel), kernel);
+		if (access(dbg, R_OK) < 0) {
+			free(dbg);
+			dbg = NULL;
+		}
+	}
+	abs = realpath(dbg ? dbg : kernel, NULL);
+	if (!abs)
+		abs = util_xstrdup(dbg ? dbg : kernel);
+	free(dbg);
+	return abs;
+}
+
+static void gdb_announce(uint16_t port, const char *kernel)
+{
+	char *elf = gdb_kernel_elf(kernel);
+	char *cmd = util_xasprintf("symbol-file -o %s %s", ISLE_KERNEL_RUN_OFFSET_TEXT, elf);
+	char *q = util_shell_quote(cmd);
+
+	/* The symbols at the kernel's run address (abi/gdb.h), then the connection. */
+	util_err("gdb server on 127.0.0.1:%u (halted); attach with: gdb -ex %s -ex 'target "
+		 "remote 127.0.0.1:%u'",
+		 port, q, port);
+	free(q);
+	free(cmd);
+	free(elf);
 }
 
 static void print_command(char *const *argv)
@@ -275,6 +340,8 @@ static int run(const struct run_options *o, const struct config *c, enum run_tar
 		goto out;
 	if (accel_choose(o->accel, &accel_host_probe, &kvm) < 0)
 		goto out;
+	if (o->gdb_port && !o->dry_run && gdb_port_check(o->gdb_port))
+		goto out;
 	status = prepare(o, c, t, &prog, &bundle, &cached, &disk);
 	if (status)
 		goto out;
@@ -300,6 +367,7 @@ static int run(const struct run_options *o, const struct config *c, enum run_tar
 		.ports = o->net.ports,
 		.nports = o->net.nports,
 		.qmp_socket = qmp_sock,
+		.gdb_port = o->gdb_port,
 	};
 	qemu_build_argv(&qc, &argv);
 	if (o->dry_run) {
@@ -314,8 +382,11 @@ static int run(const struct run_options *o, const struct config *c, enum run_tar
 			.qmp_socket = qmp_sock,
 			.qmp_dir = qmp_dir,
 			.stop_timeout_ms = (kernel_stop_timeout(append) + STOP_CLI_EXTRA_S) * 1000,
+			.stop_at_once = o->gdb_port != 0,
 		};
 
+		if (o->gdb_port)
+			gdb_announce(o->gdb_port, kernel);
 		fflush(NULL);
 		qemu_prepare_stderr(2);
 		status = vm_run(argv.v, &io);

@@ -35,6 +35,15 @@ static void static_address(struct run_options *o, const struct config *c)
 			strvec_pushf(&o->kernel_args, "%s=%s", a[i].opt, a[i].value);
 }
 
+/* A boolean kernel option (-k name) unless -k gives it already. */
+static void kernel_flag(struct run_options *o, const char *name)
+{
+	for (size_t i = 0; i < o->kernel_args.n; i++)
+		if (!strcmp(o->kernel_args.v[i], name))
+			return;
+	strvec_push(&o->kernel_args, name);
+}
+
 static void ignored(const struct config *c, bool present, const char *key, const char *why)
 {
 	if (present)
@@ -54,6 +63,12 @@ void runconfig_apply(struct run_options *o, const struct config *c, enum run_tar
 	if (c->has_accel && !o->accel_given)
 		o->accel = c->accel;
 	static_address(o, c);
+	if (t == RUN_TARGET_BUNDLE) { /* no manifest: the kernel options say it */
+		if (c->exec_protection)
+			kernel_flag(o, "execprot");
+		if (c->noaslr)
+			kernel_flag(o, "noaslr");
+	}
 	if (!o->ports_given) { /* -p replaces the config's ports */
 		const char *dup;
 		for (size_t i = 0; i < c->net.nports; i++)

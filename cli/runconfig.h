@@ -2,7 +2,8 @@
  * CPUs and Accel (unless -m / --smp / --accel say otherwise), Args (unless arguments are given) and
  * Env (under -e, which wins for the same key). The image content keys (Dirs, Files, ...) go into
  * the image isle run builds of a PROGRAM; with --bundle (no image) or an IMAGE (which has its
- * content already) they are warned about and ignored. */
+ * content already) they are warned about and ignored. With --bundle, ExecProtection and NoASLR
+ * (manifest flags in an image) become the kernel options execprot and noaslr. */
 #ifndef ISLE_CLI_RUNCONFIG_H
 #define ISLE_CLI_RUNCONFIG_H
 

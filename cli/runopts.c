@@ -9,6 +9,7 @@
 #include "env.h"
 #include "runopts.h"
 #include "size.h"
+#include "tracefilter.h"
 #include "util.h"
 
 enum opt_id {
@@ -30,6 +31,9 @@ enum opt_id {
 	OPT_SMP,
 	OPT_NET,
 	OPT_PORT,
+	OPT_SYSCALL_SUMMARY,
+	OPT_MISSING_FILES,
+	OPT_GDB,
 };
 
 struct opt {
@@ -58,6 +62,9 @@ static const struct opt opts[] = {
 	{"smp", 0, true, OPT_SMP},
 	{"net", 0, true, OPT_NET},
 	{"publish", 'p', true, OPT_PORT},
+	{"syscall-summary", 0, false, OPT_SYSCALL_SUMMARY},
+	{"missing-files", 0, false, OPT_MISSING_FILES},
+	{"gdb", 0, true, OPT_GDB},
 };
 
 void runopts_init(struct run_options *o)
@@ -76,6 +83,8 @@ void runopts_free(struct run_options *o)
 	strvec_free(&o->kernel_args);
 	strvec_free(&o->arg_opts);
 	strvec_free(&o->all_args);
+	free(o->trace_set);
+	o->trace_set = NULL;
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -152,6 +161,20 @@ static int add_env(struct run_options *o, const char *v)
 	return 0;
 }
 
+/* --gdb PORT: decimal digits only, 1..65535 (whether it is free is checked at start). */
+static int set_gdb_port(struct run_options *o, const char *v)
+{
+	unsigned long n = 0;
+
+	if (!*v || strspn(v, "0123456789") != strlen(v) || strlen(v) > 5 ||
+	    (n = strtoul(v, NULL, 10)) < 1 || n > 65535)
+		return usage_error("invalid port '%s' for --gdb: expected a number from 1 to "
+				   "65535",
+				   v);
+	o->gdb_port = (uint16_t)n;
+	return 0;
+}
+
 static int apply(struct run_options *o, const struct opt *op, const char *v)
 {
 	struct qemu_port port;
@@ -178,6 +201,15 @@ static int apply(struct run_options *o, const struct opt *op, const char *v)
 		return add_env(o, v);
 	case OPT_TRACE:
 		o->trace = true;
+		free(o->trace_set);
+		o->trace_set = NULL;
+		/* --trace=SET (the only flag with an optional value): strace's -e trace=. */
+		return v ? trace_filter_parse(v, &o->trace_set) : 0;
+	case OPT_SYSCALL_SUMMARY:
+		o->syscall_summary = true;
+		return 0;
+	case OPT_MISSING_FILES:
+		o->missing_files = true;
 		return 0;
 	case OPT_VERBOSE:
 		o->verbose = true;
@@ -217,6 +249,8 @@ static int apply(struct run_options *o, const struct opt *op, const char *v)
 			return usage_error("invalid port '%s' for -p: %s", v, why);
 		o->ports_given = true;
 		return 0;
+	case OPT_GDB:
+		return set_gdb_port(o, v);
 	}
 	return 0;
 }
@@ -271,7 +305,7 @@ int runopts_parse(struct run_options *o, int argc, char **argv)
 			if (i + 1 >= argc)
 				return usage_error("option '%s' needs a value", a);
 			v = argv[++i];
-		} else if (!op->has_value && v) {
+		} else if (!op->has_value && v && op->id != OPT_TRACE) {
 			return usage_error("option '--%s' takes no value", op->name);
 		}
 		r = apply(o, op, v);
@@ -309,12 +343,24 @@ char *runopts_kernel_cmdline(const struct run_options *o)
 	size_t len = 1;
 	char *s, *p;
 
-	if (o->trace)
+	char *trace_word = o->trace_set ? util_xmalloc(strlen(o->trace_set) + 7) : NULL;
+	if (trace_word) {
+		strcpy(trace_word, "trace=");
+		strcat(trace_word, o->trace_set);
+		strvec_push(&w, trace_word);
+	} else if (o->trace) {
 		strvec_push(&w, "trace");
+	}
+	if (o->syscall_summary)
+		strvec_push(&w, "syscall_summary");
+	if (o->missing_files)
+		strvec_push(&w, "missing_files");
 	if (o->verbose)
 		strvec_push(&w, "verbose");
 	if (o->boottime)
 		strvec_push(&w, "boottime");
+	if (o->gdb_port)
+		strvec_push(&w, "gdb");
 	for (size_t i = 0; i < o->kernel_args.n; i++)
 		strvec_push(&w, o->kernel_args.v[i]);
 	for (size_t i = 0; i < w.n; i++)
@@ -330,5 +376,6 @@ char *runopts_kernel_cmdline(const struct run_options *o)
 		p += n;
 	}
 	strvec_free(&w);
+	free(trace_word);
 	return s;
 }

@@ -38,6 +38,11 @@ struct run_options {
 	struct strvec all_args; /* owns args when -a was given */
 	struct net_options net; /* --net and -p (net_finish runs after the config is merged) */
 	bool ports_given;	/* -p was on the command line: the config's ports are ignored */
+	char *trace_set;	/* --trace=SET as the kernel's trace=HEX value, or NULL */
+	bool syscall_summary;	/* --syscall-summary: kernel option syscall_summary */
+	bool missing_files;	/* --missing-files: kernel option missing_files */
+	uint16_t gdb_port;	/* --gdb PORT: QEMU's gdb server on 127.0.0.1:PORT, VM halted;
+				 * 0 without */
 };
 
 /* Parses a vCPU count: decimal digits only, 1..QEMU_MAX_CPUS. 0, -EINVAL or -ERANGE. */
@@ -52,8 +57,9 @@ void runopts_init(struct run_options *o);
  * printing "isle: REASON" and a hint to use --help on stderr. */
 int runopts_parse(struct run_options *o, int argc, char **argv);
 
-/* Returns a new string: the kernel options, space separated: "trace", "verbose" and
- * "boottime" as selected, then each -k argument; "" when there are none. */
+/* Returns a new string: the kernel options, space separated: "trace" (or "trace=HEX"
+ * for --trace=SET), "syscall_summary", "missing_files", "verbose", "boottime" and "gdb"
+ * (with --gdb) as selected, then each -k argument; "" when there are none. */
 char *runopts_kernel_cmdline(const struct run_options *o);
 
 /* Frees what runopts_parse allocated. */

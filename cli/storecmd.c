@@ -16,6 +16,7 @@
 #include "build.h"
 #include "config.h"
 #include "copy.h"
+#include "imgexec.h"
 #include "interrupt.h"
 #include "inststate.h"
 #include "mfread.h"
@@ -350,7 +351,6 @@ static int inspect(int argc, char **argv)
 	printf("Name:     %s\nDisk:     %s\nSize:     %llu bytes\nCreated:  %s\nProgram:  %s\n",
 	       m.name, p, (unsigned long long)m.size, when, m.program);
 	st = mf_read_image(p, &mf);
-	free(p);
 	if (!st) {
 		printf("Manifest:\n  program:   %s\n  cwd:       %s\n  built by:  isle %s\n"
 		       "  flags:    %s%s%s%s\n",
@@ -363,7 +363,12 @@ static int inspect(int argc, char **argv)
 		for (size_t i = 0; i < mf.envp.n; i++)
 			printf("  env:       %s\n", mf.envp.v[i]);
 		mf_free(&mf);
+		printf("Executables (regular files with an execute bit):\n");
+		fflush(stdout); /* before any message of imgexec_list on stderr */
+		if (imgexec_list(p, stdout))
+			st = ISLE_EXIT_CANNOT_RUN;
 	}
+	free(p);
 	p = util_xasprintf("%s/%s/%s", dir, m.name, STORE_CONFIG);
 	if (store_read_file(p, &text) == 0) {
 		printf("Config (%s):\n%s%s", p, text,

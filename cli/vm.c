@@ -437,7 +437,7 @@ int vm_run(char *const argv[], const struct vm_io *io)
 	s.log_rd = logp[0];
 	s.hold_until_ms = now_ms() + HOLD_FOR_MS;
 	sig = relay(&s, -1);
-	if (sig && io->qmp_socket)
+	if (sig && io->qmp_socket && !io->stop_at_once)
 		sig = graceful_stop(&s, sig);
 	if (sig) {
 		stop_child(pid, &s);

@@ -20,6 +20,9 @@ struct vm_io {
 	 * button and waits up to stop_timeout_ms for the VM to power off by itself. */
 	const char *qmp_socket;
 	int stop_timeout_ms;
+	/* The first stop signal stops QEMU at once, even with qmp_socket (isle run --gdb: a
+	 * VM halted by a debugger cannot answer the power button). */
+	bool stop_at_once;
 	/* If not NULL, the private directory holding qmp_socket: as soon as QEMU has made the
 	 * socket isle connects to it and keeps the connection, then removes the socket and
 	 * this directory, so that not even a SIGKILL of isle can leave them behind. */

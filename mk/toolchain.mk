@@ -1,5 +1,6 @@
 # toolchain.mk: compilers and flags. Kernel: freestanding gnu11, position independent,
-# no red zone, no SSE (the program's FPU state is never touched by kernel code).
+# no red zone, no SSE (the program's FPU state is never touched by kernel code), stack
+# protector with a global guard variable (core/stackprot.h: no TLS or %gs needed).
 CC      ?= gcc
 LD      := ld
 HOSTCC  := gcc
@@ -11,7 +12,8 @@ WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wmissing-prototype
 
 KCFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) \
            -fPIE -fvisibility=hidden -mno-red-zone -mgeneral-regs-only -mcmodel=small \
-           -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-stack-protector \
+           -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+           -fstack-protector-strong -mstack-protector-guard=global \
            -fno-strict-aliasing -fno-common -fcf-protection=none \
            -D_LIBC_LIMITS_H_ -Ikernel -Iinclude
 KASFLAGS := -g -Ikernel -Iinclude -D__ASSEMBLER__

@@ -21,6 +21,7 @@ PACKAGES=(
 	dnsperf wrk                         # make bench: DNS queries/s, HTTP requests/s
 	curl                                # quickstart.sh fetches the Go server's page
 	iproute2                            # make bench, e2e: ip netns, tap devices (unshare: util-linux)
+	gdb                                 # e2e: isle run --gdb (tests/e2e/test_gdb.py)
 )
 
 if [ "$(id -u)" -eq 0 ]; then

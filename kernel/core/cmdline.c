@@ -25,6 +25,11 @@ static const struct flag_option flag_options[] = {
 	{"trace", &kopt.trace},
 	{"boottime", &kopt.boottime},
 	{"noaslr", &kopt.noaslr},
+	{"execprot", &kopt.execprot},
+	{"syscall_summary", &kopt.syscall_summary},
+	{"missing_files", &kopt.missing_files},
+	/* isle run --gdb (core/gdb.h) */
+	{"gdb", &kopt.gdb},
 };
 
 struct value_option {
@@ -65,8 +70,50 @@ static void set_value(char *field, size_t size, const char *key, const char *val
 	field[len] = '\0';
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* trace=HEX (cmdline.h): the whole value or nothing; a bad one leaves tracing off. */
+static void parse_trace_set(const char *val, size_t len)
+{
+	uint64_t set[TRACE_SET_WORDS] = {0};
+
+	for (size_t i = 0; i < len && len <= TRACE_SET_HEX_MAX; i++) {
+		int d = hex_digit(val[i]);
+		if (d < 0)
+			goto bad;
+		for (int j = 0; j < 4; j++) {
+			size_t nr = i * 4 + (size_t)j;
+			if (!(d >> j & 1))
+				continue;
+			if (nr >= SYSCALL_NAMES_END)
+				goto bad;
+			set[nr / 64] |= 1ULL << (nr % 64);
+		}
+	}
+	if (len == 0 || len > TRACE_SET_HEX_MAX)
+		goto bad;
+	memcpy(kopt.trace_set, set, sizeof(set));
+	kopt.trace = kopt.trace_filtered = true;
+	return;
+bad:
+	printk("isle: kernel option trace=%.*s: expected at most %d lowercase hex digits, a "
+	       "bitmap of syscall numbers below %d: ignored, nothing is traced\n",
+	       (int)len, val, TRACE_SET_HEX_MAX, SYSCALL_NAMES_END);
+}
+
 static void parse_word(const char *w, size_t len)
 {
+	if (len >= 6 && !memcmp(w, "trace=", 6)) {
+		parse_trace_set(w + 6, len - 6);
+		return;
+	}
 	for (size_t i = 0; i < sizeof(flag_options) / sizeof(flag_options[0]); i++) {
 		if (word_is(w, len, flag_options[i].name)) {
 			*flag_options[i].field = true;

@@ -1,15 +1,20 @@
 /* exit.c: the program is done: let TCP deliver what the program sent, write the file
- * systems back, say how it ended on the log channel, and power off. */
+ * systems back, print the syscall summary and missing files when asked, say how it ended
+ * on the log channel, and power off. */
 #include "core/exit.h"
 #include "arch/x86_64/arch.h"
+#include "core/cmdline.h"
 #include "core/printk.h"
 #include "drivers/platform.h"
 #include "drivers/powerbtn.h"
 #include "core/time.h"
+#include "core/wxcheck.h"
 #include "fs/vfs.h"
 #include "net/tcp.h"
 #include "sched/sched.h"
 #include "sched/wait.h"
+#include "syscall/missing.h"
+#include "syscall/sysstat.h"
 
 /* How long the exit path waits for TCP connections to get their data acknowledged. Linux
  * keeps sending after a process exits; the VM is about to power off, so bounded. */
@@ -45,6 +50,13 @@ void program_exit(int status, const char *reason)
 	int r = vfs_sync_all();
 	if (r < 0)
 		printk("isle: writing file systems back at exit failed (error %d)\n", r);
+	/* The reports the user asked for (--syscall-summary, --missing-files). */
+	if (kopt.syscall_summary)
+		sysstat_summary_print();
+	if (kopt.missing_files)
+		missing_print();
+	if (wxcheck_at_exit)
+		wxcheck_report();
 	arch_irq_disable();
 	printk("isle: exit %d (%s)\n", status & 0xff, reason);
 	platform_poweroff();

@@ -9,9 +9,13 @@
 #include "core/cmdline.h"
 #include "core/errno.h"
 #include "core/exit.h"
+#include "core/gdb.h"
 #include "core/printk.h"
 #include "core/random.h"
+#include "core/selftest_harden.h"
+#include "core/stackprot.h"
 #include "core/time.h"
+#include "core/wxcheck.h"
 #include "drivers/console.h"
 #include "drivers/platform.h"
 #include "drivers/powerbtn.h"
@@ -22,19 +26,23 @@
 #include "exec/bundle.h"
 #include "exec/image.h"
 #include "fs/ext2/ext2.h"
+#include "fs/file.h"
+#include "fs/namei.h"
 #include "fs/vfs.h"
 #include "fs/fs_init.h"
 #include "fs/procfs.h"
 #include "exec/exec.h"
 #include "lib/string.h"
+#include "mm/execprot.h"
 #include "mm/layout.h"
 #include "mm/memmap.h"
 #include "mm/pmm.h"
 #include "net/iface.h"
 #include "sched/sched.h"
 #include "sched/smp.h"
+#include "syscall/sysstat.h"
 
-void kmain(uint64_t start_info_pa);
+void kmain(uint64_t start_info_pa) __attribute__((no_stack_protector));
 void selftest_fault(void);
 
 extern uint64_t boot_tsc_entry;
@@ -110,6 +118,27 @@ __attribute__((noinline)) void selftest_fault(void)
 	*(volatile uint64_t *)(KSTACK_BASE + KSTACK_SIZE - 8) = 0x15e;
 }
 
+/* selftest=panic_after:N / fault_after:N (N from 1 to 999): arms the panic or kernel
+ * fault on the program's Nth syscall, so the report shows the calls made before it. */
+static bool selftest_after(const char *prefix, int fault)
+{
+	size_t plen = strlen(prefix);
+	uint64_t n = 0;
+	const char *p = kopt.selftest + plen;
+
+	if (strncmp(kopt.selftest, prefix, plen))
+		return false;
+	for (; *p >= '0' && *p <= '9' && n < 1000; p++)
+		n = n * 10 + (uint64_t)(*p - '0');
+	if (*p || n == 0 || n >= 1000) {
+		printk("isle: selftest '%s': expected %sN with N from 1 to 999: ignored\n",
+		       kopt.selftest, prefix);
+		return true;
+	}
+	sysstat_selftest_arm(n, fault);
+	return true;
+}
+
 static void selftest(void)
 {
 	if (!kopt.selftest[0])
@@ -118,12 +147,20 @@ static void selftest(void)
 		selftest_fault();
 	else if (!strcmp(kopt.selftest, "panic"))
 		panic("selftest: panic requested by the selftest=panic option");
+	else if (!strcmp(kopt.selftest, "wx"))
+		wxcheck_at_exit = true; /* the audit runs at exit (wxcheck.h) */
 	else if (!strcmp(kopt.selftest, "blk"))
 		virtio_selftest_blk();
 	else if (!strcmp(kopt.selftest, "net"))
 		virtio_selftest_net();
+	else if (selftest_after("panic_after:", 0) || selftest_after("fault_after:", 1))
+		; /* armed: fires on the program's Nth syscall (syscall/sysstat.h) */
+	else if (selftest_harden(kopt.selftest))
+		; /* smap, smep, umip: after exec (start_program) */
 	else
-		printk("isle: unknown selftest '%s' ignored (fault, panic, blk, net)\n",
+		printk("isle: unknown selftest '%s' ignored (fault, panic, wx, blk, net, "
+		       "stackprot, "
+		       "kstack, smap, smep, umip:INSN)\n",
 		       kopt.selftest);
 }
 
@@ -165,6 +202,18 @@ static void root_init(void)
 	vfs_mount_root(sb);
 }
 
+/* Exec protection: the program's file (when the root has it: an image's program; a
+ * bundle's program is in no file system) is read-only while it runs. */
+static void protect_program_file(const char *path)
+{
+	struct vfs_path *p;
+
+	if (!vm_exec_protection() || !path || vfs_lookup(vfs_root(), path, NAMEI_FOLLOW, &p))
+		return;
+	vfs_protect_program(p->inode);
+	vfs_path_put(p);
+}
+
 static void start_program(void)
 {
 	struct exec_args args = bundle;
@@ -178,8 +227,9 @@ static void start_program(void)
 					   bundle_flags & ISLE_BUNDLE_REPLACE_ARGS) < 0)
 			program_exit(ISLE_EXIT_OOM, "out of memory");
 	}
-	if (flags & ISLE_MF_EXEC_PROTECTION)
-		printk("isle: ExecProtection is not enforced yet by this kernel\n");
+	vm_set_exec_protection(kopt.execprot || (flags & ISLE_MF_EXEC_PROTECTION));
+	if (vm_exec_protection())
+		pr_info("isle: exec protection on\n");
 	args.no_aslr = kopt.noaslr || (flags & ISLE_MF_NOASLR);
 	int r = exec_load(&args, &res);
 	if (r == -ENOMEM) {
@@ -192,8 +242,10 @@ static void start_program(void)
 		program_exit(ISLE_EXIT_CANNOT_RUN, "cannot execute");
 	}
 	proc_exe_path = args.path;
+	protect_program_file(args.path);
 	task_set_comm(current, args.path);
 	proc_set_cmdline(args.argv, args.argc, args.envp, args.envc);
+	gdb_program_loaded(args.path, res.load_bias, res.entry);
 
 	memset(&user_entry, 0, sizeof(user_entry));
 	user_entry.rip = res.entry;
@@ -201,6 +253,7 @@ static void start_program(void)
 	user_entry.rflags = 0x202;
 	user_entry.cs = SEL_UCODE;
 	user_entry.ss = SEL_UDATA;
+	selftest_harden_user(kopt.selftest, &user_entry);
 
 	phase("exec");
 	if (kopt.boottime)
@@ -218,6 +271,9 @@ void kmain(uint64_t start_info_pa)
 	printk_verbose = kopt.verbose;
 	cpu_log_features();
 	phase("cpu");
+	random_init(); /* first of all: it seeds the stack protector's guard */
+	stackprot_init();
+	phase("random");
 	memory_init();
 	phase("memory");
 	acpi_init(boot.rsdp_pa);
@@ -228,8 +284,6 @@ void kmain(uint64_t start_info_pa)
 	phase("irq+time");
 	smp_start_aps();
 	phase("smp");
-	random_init();
-	phase("random");
 	console_init();
 	powerbtn_init();
 	phase("console");

@@ -1,11 +1,12 @@
-/* panic.c: a broken kernel invariant. Prints the message and a backtrace, reports
- * ISLE_EXIT_PANIC on the log channel and powers off. A panic during a panic skips straight
- * to the status line and the reset. */
+/* panic.c: a broken kernel invariant. Prints the message, a backtrace and the last
+ * syscalls, reports ISLE_EXIT_PANIC on the log channel and powers off. A panic during a panic skips
+ * straight to the status line and the reset. */
 #include "abi/exit.h"
 #include "arch/x86_64/arch.h"
 #include "core/ksyms.h"
 #include "core/printk.h"
 #include "drivers/platform.h"
+#include "syscall/sysstat.h"
 
 void panic_at(const char *file, int line, const char *fmt, ...)
 {
@@ -22,6 +23,7 @@ void panic_at(const char *file, int line, const char *fmt, ...)
 	printk("\n");
 	va_end(ap);
 	kernel_backtrace_from(0, (uint64_t)__builtin_frame_address(0));
+	sysstat_recent_print();
 	printk("isle: exit %d (kernel panic)\n", ISLE_EXIT_PANIC);
 	platform_poweroff();
 }

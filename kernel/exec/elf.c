@@ -265,6 +265,22 @@ static bool find_symtab(const unsigned char *file, size_t size, struct elf64_shd
 	       in_file(strtab->sh_offset, strtab->sh_size, size);
 }
 
+/* true when an allocated, executable section holds addr (headers valid per find_symtab). */
+static bool in_code_section(const unsigned char *file, uint64_t addr)
+{
+	struct elf64_ehdr eh;
+	struct elf64_shdr sh;
+
+	memcpy(&eh, file, sizeof(eh));
+	for (unsigned i = 0; i < eh.e_shnum; i++) {
+		read_shdr(file, &eh, i, &sh);
+		if ((sh.sh_flags & (SHF_ALLOC | SHF_EXECINSTR)) == (SHF_ALLOC | SHF_EXECINSTR) &&
+		    addr >= sh.sh_addr && addr - sh.sh_addr < sh.sh_size)
+			return true;
+	}
+	return false;
+}
+
 int elf_find_symbol(const void *file, size_t size, uint64_t addr, const char **name,
 		    uint64_t *offset)
 {
@@ -296,7 +312,7 @@ int elf_find_symbol(const void *file, size_t size, uint64_t addr, const char **n
 			found = true;
 		}
 	}
-	if (!found)
+	if (!found || (best.st_size == 0 && !in_code_section(f, addr)))
 		return -ENOENT;
 	*name = strs + best.st_name;
 	*offset = addr - best.st_value;

@@ -38,6 +38,8 @@
 #define PF_R 0x4
 
 #define SHT_SYMTAB 2
+#define SHF_ALLOC 0x2
+#define SHF_EXECINSTR 0x4
 #define SHT_STRTAB 3
 #define SHN_UNDEF 0
 #define STT_FUNC 2
@@ -133,7 +135,9 @@ int elf_check_placement(const struct elf_info *info, uint64_t bias);
 void elf_phdr(const struct elf_info *info, unsigned i, struct elf64_phdr *out);
 
 /* Find the function symbol for addr (unbiased) in the file's .symtab: the STT_FUNC symbol
- * with the greatest value <= addr whose size covers addr (or whose size is 0). Sets *name
+ * with the greatest value <= addr whose size covers addr (or whose size is 0, then only
+ * when addr is inside an allocated executable section: a stack or heap address is not
+ * "_fini + 0x7eef..."). Sets *name
  * (NUL-terminated, inside the file) and *offset = addr - value. 0 on success; -ENOENT when
  * the file has no (valid) symbol table or no symbol matches. Checks the section headers
  * itself, so any bytes are safe to pass. */

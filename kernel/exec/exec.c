@@ -16,7 +16,8 @@
  *   0x7ef0_0000_0000  STACK_TOP_MAX: highest stack top
  *                     stack top: page aligned, STACK_TOP_MAX - [0, 16 GiB)      22 bits
  *                     initial rsp: a further 16-byte multiple in [0, 4 KiB)     8 bits
- *                     stack VMA: STACK_SIZE (8 MiB, demand paged) below the top
+ *                     stack VMA: STACK_SIZE (8 MiB, demand paged) below the top,
+ *                     never executable (PT_GNU_STACK asking for PF_X is ignored)
  *   0x7eeb_0000_0000  MMAP_BASE_MAX (about 4 GiB below the lowest possible stack)
  *                     mmap base: page aligned, MMAP_BASE_MAX - [0, 1 TiB)       28 bits
  *                     (mmap without a hint allocates downwards from it)
@@ -110,6 +111,10 @@ static int map_segments(const struct elf_info *info, uintptr_t bias)
 					"merged\n",
 					i, start);
 				r = vm_mprotect(start, PAGE_SIZE, last_prot | prot);
+				if (r == -EACCES)
+					printk("isle: exec: PT_LOAD %u shares a page with code and "
+					       "is writable: refused under ExecProtection\n",
+					       i);
 				if (r < 0)
 					return map_failed("a shared page", start, r);
 			}
@@ -118,6 +123,10 @@ static int map_segments(const struct elf_info *info, uintptr_t bias)
 		}
 		if (end > start) {
 			r = vm_map_fixed(start, end - start, prot);
+			if (r == -EACCES)
+				printk("isle: exec: PT_LOAD %u is writable and executable: refused "
+				       "under ExecProtection\n",
+				       i);
 			if (r < 0)
 				return map_failed("a segment", start, r);
 			mapped_end = end;
@@ -244,11 +253,15 @@ int exec_load(const struct exec_args *a, struct exec_result *out)
 		return (int)size;
 	}
 
+	/* Stacks (and the heap) are never executable, whatever the program asks. */
+	if (info.exec_stack)
+		printk("isle: %s asks for an executable stack (PT_GNU_STACK RWX); isle keeps "
+		       "stacks non-executable\n",
+		       a->path ? a->path : "the program");
 	vm_init(mmap_base);
 	r = map_segments(&info, bias);
 	if (!r) {
-		r = vm_map_fixed(stack_top - STACK_SIZE, STACK_SIZE,
-				 PROT_READ | PROT_WRITE | (info.exec_stack ? PROT_EXEC : 0));
+		r = vm_map_fixed(stack_top - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE);
 		if (r < 0)
 			r = map_failed("the stack", stack_top - STACK_SIZE, r);
 		else
@@ -277,9 +290,8 @@ int exec_load(const struct exec_args *a, struct exec_result *out)
 	out->load_bias = bias;
 	out->brk_start = brk;
 	out->mmap_base = mmap_base;
-	pr_info("isle: exec: %s: entry %#lx bias %#lx rsp %#lx brk %#lx mmap %#lx%s\n",
-		a->path ? a->path : "?", out->entry, bias, rsp, brk, mmap_base,
-		info.exec_stack ? " (executable stack)" : "");
+	pr_info("isle: exec: %s: entry %#lx bias %#lx rsp %#lx brk %#lx mmap %#lx\n",
+		a->path ? a->path : "?", out->entry, bias, rsp, brk, mmap_base);
 	return 0;
 }
 

@@ -49,6 +49,16 @@ bool vfs_file_writable(const struct file *f)
 	return !(f->flags & O_PATH) && (acc == O_WRONLY || acc == O_RDWR);
 }
 
+/* The program's file under exec protection (vfs_protect_program), or NULL. */
+static struct inode *protected_program;
+
+void vfs_protect_program(struct inode *inode)
+{
+	if (protected_program)
+		vfs_iput(protected_program);
+	protected_program = vfs_igrab(inode);
+}
+
 int vfs_open_path(struct vfs_path *p, unsigned flags, struct file **out)
 {
 	struct inode *inode = p->inode;
@@ -80,6 +90,8 @@ int vfs_open_path(struct vfs_path *p, unsigned flags, struct file **out)
 		r = -ELOOP;
 	else if (write && inode->sb->read_only && !is_type(inode, S_IFCHR))
 		r = -EROFS;
+	else if (write && inode == protected_program)
+		r = -EACCES;
 	else if (is_type(inode, S_IFCHR)) {
 		f->dev = vfs_chrdev_find(inode->rdev);
 		if (!f->dev)
@@ -415,6 +427,8 @@ int vfs_truncate(struct inode *inode, uint64_t size)
 		return -EFBIG;
 	if (inode->sb->read_only)
 		return -EROFS;
+	if (inode == protected_program)
+		return -EACCES;
 	pagecache_truncate(inode, size);
 	a.valid = ATTR_SIZE | ATTR_MTIME | ATTR_CTIME;
 	a.size = size;

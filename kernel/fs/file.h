@@ -118,8 +118,13 @@ long vfs_ioctl(struct file *f, unsigned req, uint64_t arg);
 long vfs_getdents64(struct file *f, void *buf, size_t size);
 
 /* Truncate (or extend with zeros) a regular file: -EISDIR, -EINVAL (not regular),
- * -EFBIG. */
+ * -EFBIG, -EROFS, -EACCES (the program's file under exec protection). */
 int vfs_truncate(struct inode *inode, uint64_t size);
+/* Exec protection: make inode (the program's file) read-only for the program's
+ * lifetime: opening it for writing or with O_TRUNC, truncate, ftruncate and fallocate of
+ * it fail with -EACCES (Linux says -ETXTBSY while a program runs, and only through the
+ * writable-open path; isle refuses by inode, under any name). Takes a reference. */
+void vfs_protect_program(struct inode *inode);
 /* Apply attributes (chmod/chown/utimes): ops->setattr, or in memory when it has none. */
 int vfs_setattr(struct inode *inode, const struct iattr *attr);
 /* fsync: pages, then metadata (ops->fsync). */

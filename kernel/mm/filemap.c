@@ -75,6 +75,11 @@ bool vm_file_mappable(const struct file *f)
 	return f && !(f->flags & O_PATH);
 }
 
+bool vm_file_executable(const struct file *f)
+{
+	return (f->inode->mode & S_IFMT) == S_IFREG && (f->inode->mode & 0111);
+}
+
 /* 0: page-cached (a regular file of a file system without its own read), 1: /dev/zero,
  * -ENODEV: anything else. */
 static int file_backing(const struct file *f)

@@ -11,12 +11,18 @@
  * File mappings are checked here in Linux's order (vm_file_mmap_check) and faulted in
  * by filemap.c; /dev/zero maps anonymous memory. MAP_SHARED anonymous memory behaves as
  * private memory (one process), except where madvise tells them apart (madvise.c).
+ *
+ * Exec protection (execprot.h) is decided by vm_execprot_check alone: mmap asks it once
+ * the mapping is fully validated, mprotect for each VMA in turn (like Linux's per-VMA
+ * VM_MAY* checks), vm_map_fixed for the loader's segments. mremap moves VMAs with their
+ * prot and flags unchanged, and brk memory is never executable, so neither asks.
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/errno.h"
+#include "mm/execprot.h"
 #include "mm/layout.h"
 #include "mm/vm.h"
 #include "mm/vma.h"
@@ -26,8 +32,7 @@
 #define PROT_GROWSDOWN 0x01000000
 #define PROT_GROWSUP 0x02000000
 #define PROT_RWX (PROT_READ | PROT_WRITE | PROT_EXEC)
-#define STACK_GUARD_GAP (256 * PAGE_SIZE) /* Linux's stack_guard_gap */
-#define MAP_32BIT_LO 0x40000000UL	  /* where x86-64 Linux puts MAP_32BIT mappings */
+#define MAP_32BIT_LO 0x40000000UL /* where x86-64 Linux puts MAP_32BIT mappings */
 #define MAP_32BIT_HI 0x80000000UL
 
 /* PAGE_ALIGN_UP that reports overflow as 0, like Linux's PAGE_ALIGN on a huge length. */
@@ -54,7 +59,7 @@ long vm_get_area(uintptr_t addr, uintptr_t len, int flags)
 			return -ENOMEM;
 	} else {
 		addr &= PAGE_MASK;
-		if (!addr || addr > USER_TOP - len || !vma_range_free(addr, addr + len)) {
+		if (!addr || addr > USER_TOP - len || !vma_range_free_gap(addr, addr + len)) {
 			/* Top-down below mmap_base; like Linux, fall back to anywhere. */
 			addr = vma_gap_topdown(len, USER_MIN, vm->mmap_base);
 			if (!addr)
@@ -140,6 +145,15 @@ long vm_mmap(uintptr_t addr, size_t len, int prot, int flags, struct file *file,
 			return -EINVAL;
 		}
 	}
+	if (kind == VMA_FILE && vm_exec_protection() && vm_file_executable(file))
+		vflags |= VMA_EXECOK;
+	{
+		unsigned ef = (unsigned)vflags;
+		long err = vm_execprot_check(prot, 0, &ef);
+		if (err)
+			return err;
+		vflags = (int)ef;
+	}
 	if ((prot & PROT_WRITE) && !(vflags & (VMA_SHARED | VMA_NORESERVE)))
 		vflags |= VMA_ACCOUNT;
 	if (kind == VMA_ANON && (flags & (MAP_STACK | MAP_GROWSDOWN)))
@@ -174,8 +188,14 @@ long vm_mmap(uintptr_t addr, size_t len, int prot, int flags, struct file *file,
 
 long vm_map_fixed(uintptr_t addr, size_t len, int prot)
 {
+	unsigned vflags = prot & PROT_WRITE ? VMA_ACCOUNT : 0;
 	if (!len || (len & (PAGE_SIZE - 1)))
 		return -EINVAL;
+	if ((prot & PROT_EXEC) && vm_exec_protection())
+		vflags |= VMA_EXECOK; /* the program's code or the vDSO */
+	long err = vm_execprot_check(prot, 0, &vflags);
+	if (err)
+		return err;
 	long a = vm_get_area(addr, len, MAP_FIXED);
 	if (a < 0)
 		return a;
@@ -183,7 +203,7 @@ long vm_map_fixed(uintptr_t addr, size_t len, int prot)
 		return -EEXIST;
 	if (vma_reserve(1))
 		return -ENOMEM;
-	vm_insert_mapping(addr, addr + len, prot, VMA_PROGRAM, prot & PROT_WRITE ? VMA_ACCOUNT : 0);
+	vm_insert_mapping(addr, addr + len, prot, VMA_PROGRAM, (int)vflags);
 	return 0;
 }
 
@@ -241,13 +261,16 @@ long vm_mprotect(uintptr_t addr, size_t len, int prot)
 		 * whose prot does not change is left alone. */
 		if ((prot & PROT_WRITE) && (flags & VMA_NOWRITE))
 			return -EACCES; /* a shared mapping of a file not open for writing */
+		long err = vm_execprot_check(prot, vm->v[i].prot, &flags);
+		if (err)
+			return err;
 		if (prot != vm->v[i].prot) {
 			if ((prot & PROT_WRITE) && !(flags & (VMA_SHARED | VMA_NORESERVE)))
 				flags |= VMA_ACCOUNT;
 			else if (!(prot & PROT_WRITE) && !vm->v[i].anon)
 				flags &= ~VMA_ACCOUNT;
 		}
-		long err = vma_modify(i, at, to, prot, flags);
+		err = vma_modify(i, at, to, prot, flags);
 		if (err)
 			return err;
 		at = to;

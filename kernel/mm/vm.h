@@ -122,8 +122,13 @@ int vm_for_each(int (*fn)(void *arg, const struct vm_area_info *area), void *arg
 /* Pages of the program's memory present in the page tables now (resident set). */
 uint64_t vm_resident_pages(void);
 /* For the ELF loader: the VMA holding addr is the program's stack (maps shows [stack],
- * crash reports name it). Nothing happens when no VMA holds addr. */
+ * crash reports name it) and, as Linux's main stack, grows down: no mapping is placed
+ * without MAP_FIXED within STACK_GUARD_GAP (1 MiB) below it. Nothing happens when no VMA
+ * holds addr. */
 void vm_mark_stack(uintptr_t addr);
+/* For a crash report: addr lies in the guard gap below the main stack; *lo, *hi: the
+ * stack's range. */
+bool vm_stack_guard_gap(uintptr_t addr, uintptr_t *lo, uintptr_t *hi);
 /* For exec/vdso.c: the VMA holding addr is the vDSO (VM_AREA_VDSO) or its data page
  * (VM_AREA_VVAR); no-op when no VMA holds addr. */
 void vm_mark_kind(uintptr_t addr, int kind);

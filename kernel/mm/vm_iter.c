@@ -61,8 +61,23 @@ void vm_mark_stack(uintptr_t addr)
 {
 	struct vma *v = vma_lookup(addr);
 
-	if (v)
-		v->kind = VMA_STACK; /* its neighbours are gaps: nothing to merge */
+	if (v) {
+		v->kind = VMA_STACK;	   /* its neighbours are gaps: nothing to merge */
+		v->flags |= VMA_GROWSDOWN; /* Linux's main stack: the guard gap below it */
+	}
+}
+
+bool vm_stack_guard_gap(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
+{
+	size_t i = vma_find(addr);
+	if (i == vm_current.n)
+		return false;
+	const struct vma *v = &vm_current.v[i];
+	if (!(v->flags & VMA_GROWSDOWN) || addr >= v->start || v->start - addr > STACK_GUARD_GAP)
+		return false;
+	*lo = v->start;
+	*hi = v->end;
+	return true;
 }
 
 void vm_mark_kind(uintptr_t addr, int kind)

@@ -177,13 +177,30 @@ long vma_modify(size_t i, uintptr_t start, uintptr_t end, int prot, unsigned fla
 	return 0;
 }
 
+/* Where the room below v ends: Linux's vm_start_gap (the stack guard gap below an area
+ * that grows down). */
+static uintptr_t start_gap(const struct vma *v)
+{
+	if (!(v->flags & VMA_GROWSDOWN))
+		return v->start;
+	return v->start > STACK_GUARD_GAP ? v->start - STACK_GUARD_GAP : 0;
+}
+
+bool vma_range_free_gap(uintptr_t start, uintptr_t end)
+{
+	if (!vma_range_free(start, end))
+		return false;
+	size_t i = vma_find(end); /* the first VMA ending above end starts at or above it */
+	return i == vm_current.n || start_gap(&vm_current.v[i]) >= end;
+}
+
 uintptr_t vma_gap_topdown(uintptr_t len, uintptr_t lo, uintptr_t hi)
 {
 	const struct vma *v = vm_current.v;
 	size_t i = vma_find(hi); /* v[0..i) end at or below hi */
 	uintptr_t top = hi;
-	if (i < vm_current.n && v[i].start < top)
-		top = v[i].start;
+	if (i < vm_current.n && start_gap(&v[i]) < top)
+		top = start_gap(&v[i]);
 	for (;;) {
 		uintptr_t bottom = i > 0 ? v[i - 1].end : lo;
 		if (bottom < lo)
@@ -193,7 +210,7 @@ uintptr_t vma_gap_topdown(uintptr_t len, uintptr_t lo, uintptr_t hi)
 		if (i == 0)
 			return 0;
 		i--;
-		top = v[i].start;
+		top = start_gap(&v[i]);
 		if (top <= lo)
 			return 0;
 	}
@@ -205,7 +222,7 @@ uintptr_t vma_gap_bottomup(uintptr_t len, uintptr_t lo, uintptr_t hi)
 	size_t i = vma_find(lo); /* first VMA that may block [lo, ...) */
 	uintptr_t bottom = lo;
 	while (bottom < hi && hi - bottom >= len) {
-		uintptr_t top = i < vm_current.n && v[i].start < hi ? v[i].start : hi;
+		uintptr_t top = i < vm_current.n && start_gap(&v[i]) < hi ? start_gap(&v[i]) : hi;
 		if (top > bottom && top - bottom >= len)
 			return bottom;
 		if (i == vm_current.n)

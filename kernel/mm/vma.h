@@ -21,7 +21,7 @@
 /* vma.flags: Linux's VM_ flags that change behaviour here or decide merging (Linux
  * never merges VMAs whose flags differ, so neither do we). */
 #define VMA_SHARED 0x1	      /* MAP_SHARED: private memory of one process, except madvise */
-#define VMA_GROWSDOWN 0x2     /* MAP_GROWSDOWN (recorded; the area does not grow yet) */
+#define VMA_GROWSDOWN 0x2     /* MAP_GROWSDOWN, the main stack: a guard gap below (no growth yet) */
 #define VMA_ACCOUNT 0x4	      /* private and writable once: counted for overcommit */
 #define VMA_NORESERVE 0x8     /* MAP_NORESERVE, MAP_DROPPABLE */
 #define VMA_LOCKED 0x10	      /* MAP_LOCKED: populated at mmap; MADV_DONTNEED refused */
@@ -37,6 +37,7 @@
 #define VMA_NOWRITE                                                                                \
 	0x4000 /* MAP_SHARED of a file not open for writing (Linux: no                             \
 		* VM_MAYWRITE, no VM_SHARED): PROT_WRITE is refused */
+/* 0x8000 is VMA_EXECOK (execprot.h). */
 
 /* [start, end) page aligned, start < end. Every page ever populated in the VMA lies in
  * [tlo, thi) (empty when tlo >= thi): walks over page tables are clipped to it, so huge
@@ -101,6 +102,11 @@ size_t vma_merge(size_t i);
 long vma_modify(size_t i, uintptr_t start, uintptr_t end, int prot, unsigned flags);
 /* Highest (topdown) or lowest page-aligned a with [a, a+len) free and inside [lo, hi);
  * 0 when there is none. */
+/* Linux's stack_guard_gap: no mapping is placed (without MAP_FIXED) within this distance
+ * below a VMA_GROWSDOWN area, and brk stops short of it. */
+#define STACK_GUARD_GAP (256 * 4096UL)
+/* [start, end) is free and ends at or below the guard gap of the VMA above it. */
+bool vma_range_free_gap(uintptr_t start, uintptr_t end);
 uintptr_t vma_gap_topdown(uintptr_t len, uintptr_t lo, uintptr_t hi);
 uintptr_t vma_gap_bottomup(uintptr_t len, uintptr_t lo, uintptr_t hi);
 /* Free the array (vm_init of a second address space). */
@@ -154,6 +160,9 @@ bool vm_file_mappable(const struct file *f);
  * Returns 0 to map the file, 1 to map anonymous memory instead (/dev/zero). */
 int vm_file_mmap_check(struct file *f, uintptr_t len, uint64_t pgoff, int prot, int flags,
 		       int *vflags);
+/* true when f is a regular file with an x bit in its mode (exec protection: it may be
+ * mapped executable). */
+bool vm_file_executable(const struct file *f);
 /* Register with the page cache so that truncation unmaps pages past the new end. */
 void vm_file_setup(void);
 /* The fault at page (inside v, access already allowed by v->prot): maps the page-cache

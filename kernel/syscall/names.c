@@ -1,7 +1,10 @@
-/* names.c: the name of every Linux x86-64 system call, by number (for logs and trace). */
-#include "syscall/syscall.h"
+/* names.c: the name of every Linux x86-64 system call, by number (for logs, the trace and
+ * the CLI's --trace=NAME checks; names.h). */
+#include "syscall/names.h"
 
 #include <stddef.h>
+
+#include "lib/string.h"
 
 /* Numbers 335..423 are unused on x86-64 (they are the 32-bit time64 calls elsewhere). */
 static const char *const syscall_names[] = {
@@ -386,4 +389,15 @@ const char *syscall_name(long nr)
 	if (nr < 0 || nr >= (long)(sizeof(syscall_names) / sizeof(syscall_names[0])))
 		return NULL;
 	return syscall_names[nr];
+}
+
+_Static_assert(sizeof(syscall_names) / sizeof(syscall_names[0]) == SYSCALL_NAMES_END,
+	       "SYS_MAX in nr.h is the highest named number");
+
+long syscall_by_name(const char *name)
+{
+	for (long nr = 0; nr < SYSCALL_NAMES_END; nr++)
+		if (syscall_names[nr] && !strcmp(syscall_names[nr], name))
+			return nr;
+	return -1;
 }

@@ -49,11 +49,11 @@ static long transfer(struct file *f, uint64_t ubuf, size_t count, bool write, in
 	size_t done = 0;
 	long r = 0;
 
+	if (!user_range_ok(ubuf, count))
+		return -EFAULT; /* Linux's access_ok: even for 0 bytes, before the clamp */
 	count = min_size(count, MAX_RW_COUNT);
 	if (count == 0)
 		return 0;
-	if (!user_range_ok(ubuf, count))
-		return -EFAULT;
 	bounce = sys_fs_bounce_get();
 	if (!bounce)
 		return -ENOMEM;

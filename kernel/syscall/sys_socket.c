@@ -105,20 +105,19 @@ static long addr_in(uint64_t uaddr, uint64_t ulen, uint8_t *buf, uint32_t *len)
 	return 0;
 }
 
-/* Copy len bytes of addr out to (uaddr, *ulenp), as Linux: truncated to the room, the
- * full length stored. */
+/* Copy len bytes of addr out to (uaddr, *ulenp), as Linux's move_addr_to_user: truncated
+ * to the room, the full length stored. A bad or NULL ulenp (or uaddr, when there is room)
+ * is -EFAULT: callers skip the call when the program passed no address buffer. */
 static long addr_out(const uint8_t *addr, uint32_t len, uint64_t uaddr, uint64_t ulenp)
 {
 	int32_t room;
 
-	if (!ulenp)
-		return 0;
 	if (copy_from_user(&room, uptr(ulenp), sizeof(room)) < 0)
 		return -EFAULT;
 	if (room < 0)
 		return -EINVAL;
-	if (uaddr &&
-	    copy_to_user(uptr(uaddr), addr, (uint32_t)room < len ? (uint32_t)room : len) < 0)
+	uint32_t n = (uint32_t)room < len ? (uint32_t)room : len;
+	if (n && copy_to_user(uptr(uaddr), addr, n) < 0)
 		return -EFAULT;
 	int32_t l = (int32_t)len;
 	return copy_to_user(uptr(ulenp), &l, sizeof(l)) < 0 ? -EFAULT : 0;

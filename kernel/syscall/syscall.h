@@ -5,13 +5,11 @@
 
 #include "arch/x86_64/arch.h"
 #include "sched/task.h"
+#include "syscall/names.h"
 
 /* Called by the arch entry for every syscall: dispatches tf->rax with rdi rsi rdx r10 r8
  * r9, stores the result in tf->rax, traces when the trace option is on. */
 void syscall_dispatch(struct trap_frame *tf);
-
-/* Name of syscall nr ("openat"), or NULL when unknown. */
-const char *syscall_name(long nr);
 
 /* The trap frame of the syscall being handled (for arch_prctl, clone, rt_sigreturn): the
  * current thread's user frame. */

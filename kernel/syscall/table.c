@@ -1,5 +1,7 @@
 /* table.c: the system-call table (Linux x86-64 number -> handler) and the dispatcher,
- * which also writes the trace and reports each missing call once.
+ * which also writes the trace, reports each missing call once, keeps the ring of recent
+ * calls and, when asked, the summary counters and the paths not found (sysstat.h,
+ * missing.h).
  *
  * Numbers are taken as Linux takes them: the low 32 bits of rax, sign-extended (so x32
  * numbers, with bit 30 set, are simply unknown). One CPU and no nesting: the trace line
@@ -10,6 +12,7 @@
 #include "core/errno.h"
 #include "fs/writeback.h"
 #include "core/printk.h"
+#include "core/time.h"
 #include "lib/format.h"
 #include "mm/heap.h"
 #include "mm/uaccess.h"
@@ -18,6 +21,8 @@
 #include "syscall/syscall.h"
 #include "sched/lock.h"
 #include "sched/sched.h"
+#include "syscall/missing.h"
+#include "syscall/sysstat.h"
 #include "syscall/trace.h"
 
 static long (*const syscall_table[SYS_MAX + 1])(const struct syscall_args *) = {
@@ -243,13 +248,25 @@ void syscall_from_user(struct trap_frame *tf)
 	sched_return_to_user(tf); /* releases the BKL */
 }
 
+/* The call with its wall time counted for the syscall_summary option. */
+static long counted_call(long (*handler)(const struct syscall_args *), long nr,
+			 const struct syscall_args *a)
+{
+	uint64_t t0 = time_monotonic_ns();
+	long ret = handler ? handler(a) : not_implemented(nr);
+
+	sysstat_count(nr, time_monotonic_ns() - t0, ret);
+	return ret;
+}
+
 void syscall_dispatch(struct trap_frame *tf)
 {
 	long nr = (int)tf->rax;
 	struct syscall_args a = {{tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9}};
 	long (*handler)(const struct syscall_args *) = NULL;
 	/* Each call its own line: another thread may trace while this one sleeps. */
-	struct trace_line *line = kopt.trace ? kmalloc(sizeof(*line)) : NULL;
+	struct trace_line *line = kopt.trace && kopt_traces(nr) ? kmalloc(sizeof(*line)) : NULL;
+	uint64_t seq = sysstat_recent_enter(nr, a.arg, current->tid);
 	long ret;
 
 	if (nr >= 0 && nr <= SYS_MAX)
@@ -261,7 +278,13 @@ void syscall_dispatch(struct trap_frame *tf)
 		fmt_snprintf(who, sizeof(who), "[pid %d] ", current->tid);
 	if (line && trace_enter(line, nr, a.arg, copy_from_user))
 		printk("%s%s\n", who, line->buf);
-	ret = handler ? handler(&a) : not_implemented(nr);
+	if (__builtin_expect(kopt.syscall_summary, 0))
+		ret = counted_call(handler, nr, &a);
+	else
+		ret = handler ? handler(&a) : not_implemented(nr);
+	sysstat_recent_exit(seq, ret);
+	if (ret == -ENOENT && kopt.missing_files)
+		missing_note(nr, a.arg);
 	tf->rax = (uint64_t)ret;
 	if (line) {
 		trace_exit(line, ret);

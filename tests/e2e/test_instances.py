@@ -435,3 +435,37 @@ def test_concurrent_creates_one_port(isle, guest):
     assert f"host port {port}/tcp is already used by instance {winner}" in loser[2]
     assert set(isle.rows()) == {winner}
     echo(port)
+
+
+def test_crash_report_in_logs(isle, guest):
+    """A program that dies of SIGSEGV in an instance (no RebootOnExit): the instance is
+    exited(139), and `isle instance logs` holds the kernel's whole crash report: the
+    SIGSEGV line with the faulting address, the mapping, rip symbolised, registers and
+    the backtrace (docs/debugging.md). nullderef dies the same way natively."""
+    src = guest("nullderef")
+    proc = subprocess.run([str(src)], capture_output=True, timeout=60)
+    assert proc.returncode == -signal.SIGSEGV and b"about to fault at 0" in proc.stdout
+    prog = isle.tmp / "nullderef"
+    prog.write_bytes(Path(src).read_bytes())
+    prog.chmod(0o755)
+    isle.ok("image", "create", "-a", "nullderef", "-i", "crasher")
+    isle.ok("instance", "create", "crasher", "--accel", "tcg", "--name", "crasher")
+    row = isle.wait_state("crasher", r"exited\(\d+\)")
+    assert (row["STATE"], row["PID"]) == ("exited(139)", "-"), row
+    logs = isle.ok("instance", "logs", "crasher")
+    assert "about to fault at 0" in logs  # the program's own output, before the report
+    want = [r"^isle: program fault: SIGSEGV: page fault at address 0 \(write, not present, "
+            r"user mode\)$",
+            r"^isle:   address 0 is in: unmapped$",
+            r"^isle:   at rip 0x[0-9a-f]+ main\+0x[0-9a-f]+ \(0x[0-9a-f]+-0x[0-9a-f]+ r-x "
+            r"program\)$",
+            r"^isle:   rip [0-9a-f]{16}  rsp [0-9a-f]{16}  rflags [0-9a-f]{16}$",
+            r"^isle:   cs 0023 ss 001b error 0x6 ",
+            r"^isle:   backtrace ",
+            r"^isle:     #0 [0-9a-f]{16} main\+0x[0-9a-f]+$",
+            r"^isle: instance crasher: exited \(status 139\)$"]
+    for w in want:
+        assert re.search(w, logs, re.M), f"{w!r} not in the logs:\n{logs}"
+    # the report comes before the exit line, in order
+    assert logs.index("program fault: SIGSEGV") < logs.index("backtrace") < \
+        logs.index("exited (status 139)")

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -231,6 +232,73 @@ static void test_memory_minimum(void **state)
 	runopts_free(&o);
 }
 
+/* The kernel command line --trace=spec gives (the trace=HEX word and the rest). */
+static char *trace_cmdline(const char *spec)
+{
+	char arg[256];
+	char *argv[] = {"run", arg, "--syscall-summary", "--missing-files", "p"};
+	struct run_options o;
+	char *cl;
+
+	snprintf(arg, sizeof(arg), "--trace=%s", spec);
+	assert_int_equal(parse(&o, ARGC(argv), argv), 0);
+	assert_true(o.trace && o.syscall_summary && o.missing_files);
+	cl = runopts_kernel_cmdline(&o);
+	runopts_free(&o);
+	return cl;
+}
+
+static void expect_trace(const char *spec, const char *want)
+{
+	char *cl = trace_cmdline(spec);
+
+	assert_string_equal(cl, want);
+	free(cl);
+}
+
+static void test_trace_sets(void **state)
+{
+	char want[512], *cl;
+
+	/* Digit i holds numbers 4i..4i+3: read 0, write 1, close 3, mmap 9, openat 257. */
+	expect_trace("read", "trace=1 syscall_summary missing_files");
+	expect_trace("write,close", "trace=a syscall_summary missing_files");
+	expect_trace("read,mmap", "trace=102 syscall_summary missing_files");
+	snprintf(want, sizeof(want), "trace=%064d2 syscall_summary missing_files", 0);
+	expect_trace("openat", want);
+	/* %signal: rt_sigaction 13, rt_sigprocmask 14, rt_sigreturn 15 share digit 3. */
+	cl = trace_cmdline("%signal");
+	assert_true(!strncmp(cl, "trace=000e", 10));
+	free(cl);
+	/* %file has stat (4) and lstat (6) but not fstat (5): digit 1 is 0b0101. */
+	cl = trace_cmdline("%file");
+	assert_int_equal(cl[7], '5');
+	free(cl);
+	/* '!' negates: every named number but read (digit 0 = 0b1110). */
+	cl = trace_cmdline("!read");
+	assert_int_equal(cl[6], 'e');
+	assert_int_equal(strcspn(cl + 6, " "), 116);
+	free(cl);
+	/* Without a set: trace everything. */
+	{
+		char *argv[] = {"run", "--trace", "p"};
+		struct run_options o;
+
+		assert_int_equal(parse(&o, ARGC(argv), argv), 0);
+		cl = runopts_kernel_cmdline(&o);
+		assert_string_equal(cl, "trace");
+		free(cl);
+		runopts_free(&o);
+	}
+	REJECT("--trace=bogus", "p");
+	REJECT("--trace=opnat", "p");
+	REJECT("--trace=%fil", "p");
+	REJECT("--trace=read,,write", "p");
+	REJECT("--trace=", "p");
+	REJECT("--trace=!", "p");
+	REJECT("--syscall-summary=1", "p");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,7 +306,7 @@ int main(void)
 		cmocka_unit_test(test_env_override),   cmocka_unit_test(test_double_dash_and_dash),
 		cmocka_unit_test(test_help),	       cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_no_program),     cmocka_unit_test(test_memory_minimum),
-		cmocka_unit_test(test_arg_and_bundle),
+		cmocka_unit_test(test_arg_and_bundle), cmocka_unit_test(test_trace_sets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -114,6 +114,36 @@ static void test_runconfig_merge(void **state)
 	runopts_free(&o);
 }
 
+/* ExecProtection and NoASLR become -k execprot / noaslr with --bundle only (an image
+ * built from a PROGRAM has them in its manifest), once even when -k gives them too. */
+static void test_runconfig_kernel_flags(void **state)
+{
+	char *argv[] = {"run", "--bundle", "p"};
+	char *argv2[] = {"run", "--bundle", "-k", "execprot", "p"};
+	struct config c;
+	struct run_options o;
+
+	memset(&c, 0, sizeof(c));
+	c.name = "config.json";
+	c.exec_protection = c.noaslr = true;
+	assert_int_equal(parse(&o, ARGC(argv), argv), 0);
+	runconfig_apply(&o, &c, RUN_TARGET_BUNDLE);
+	assert_int_equal(o.kernel_args.n, 2);
+	assert_string_equal(o.kernel_args.v[0], "execprot");
+	assert_string_equal(o.kernel_args.v[1], "noaslr");
+	runopts_free(&o);
+
+	assert_int_equal(parse(&o, ARGC(argv2), argv2), 0);
+	runconfig_apply(&o, &c, RUN_TARGET_BUNDLE);
+	assert_int_equal(o.kernel_args.n, 2);
+	runopts_free(&o);
+
+	assert_int_equal(parse(&o, ARGC(argv), argv), 0);
+	runconfig_apply(&o, &c, RUN_TARGET_PROGRAM);
+	assert_int_equal(o.kernel_args.n, 0);
+	runopts_free(&o);
+}
+
 /* "-smp N" right after "-m SIZE", on every machine; 0 (unset) means 1. */
 static void test_qemu_argv(void **state)
 {
@@ -147,8 +177,11 @@ static void test_qemu_argv(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_default_and_values), cmocka_unit_test(test_rejected),
-		cmocka_unit_test(test_cpus_parse),	   cmocka_unit_test(test_runconfig_merge),
+		cmocka_unit_test(test_default_and_values),
+		cmocka_unit_test(test_rejected),
+		cmocka_unit_test(test_cpus_parse),
+		cmocka_unit_test(test_runconfig_merge),
+		cmocka_unit_test(test_runconfig_kernel_flags),
 		cmocka_unit_test(test_qemu_argv),
 	};
 

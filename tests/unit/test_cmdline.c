@@ -71,6 +71,10 @@ static void test_flags(void **state)
 	assert_flags(true, true, true, true);
 	parse("  noaslr\tverbose  verbose ");
 	assert_flags(true, false, false, true);
+	assert_false(kopt.execprot);
+	parse("execprot");
+	assert_true(kopt.execprot);
+	assert_flags(false, false, false, false);
 	assert_string_equal(logbuf, "");
 }
 
@@ -148,12 +152,54 @@ static void test_unknown(void **state)
 	assert_string_equal(logbuf, want);
 }
 
+static bool traced(long nr)
+{
+	return kopt_traces(nr);
+}
+
+static void test_trace_set(void **state)
+{
+	char line[256];
+
+	/* Plain trace: everything, numbers beyond the table too. */
+	parse("trace");
+	assert_true(kopt.trace && !kopt.trace_filtered && traced(0) && traced(100000));
+
+	/* Digit i holds 4i..4i+3: "2" is write (1); "a0..02" adds close (3) and openat (257). */
+	snprintf(line, sizeof(line), "trace=a%063d2 syscall_summary missing_files", 0);
+	parse(line);
+	assert_string_equal(logbuf, "");
+	assert_true(kopt.trace && kopt.trace_filtered && kopt.syscall_summary &&
+		    kopt.missing_files);
+	assert_true(traced(1) && traced(3) && traced(257));
+	assert_false(traced(0) || traced(2) || traced(256) || traced(-1) || traced(462) ||
+		     traced(100000));
+
+	/* Malformed: uppercase, not hex, empty, too long, a bit past the table (digit 115
+	 * holds 460..463; 463 has no name). Rejected whole, logged, nothing traced. */
+	const char *bad[] = {"trace=A", "trace=12x4", "trace=", NULL /* 116 digits, below */};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (i == 3)
+			snprintf(line, sizeof(line), "trace=%0116d", 8);
+		else
+			snprintf(line, sizeof(line), "%s", bad[i]);
+		parse(line);
+		assert_false(kopt.trace || kopt.trace_filtered);
+		assert_non_null(strstr(logbuf, "expected at most 116 lowercase hex digits"));
+	}
+	snprintf(line, sizeof(line), "trace=1%0116d", 0);
+	parse(line);
+	assert_false(kopt.trace);
+	assert_non_null(strstr(logbuf, "ignored, nothing is traced"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_empty),	 cmocka_unit_test(test_flags),
-		cmocka_unit_test(test_selftest), cmocka_unit_test(test_selftest_too_long),
-		cmocka_unit_test(test_unknown),	 cmocka_unit_test(test_net_options),
+		cmocka_unit_test(test_empty),	  cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_selftest),  cmocka_unit_test(test_selftest_too_long),
+		cmocka_unit_test(test_unknown),	  cmocka_unit_test(test_net_options),
+		cmocka_unit_test(test_trace_set),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

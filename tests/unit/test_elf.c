@@ -335,7 +335,8 @@ static void test_bias_align(void **state)
 	assert_int_equal(info.bias_align, ELF_MAX_BIAS_ALIGN);
 }
 
-/* Symbols: .symtab (section 1) and .strtab (section 2) after the segments. */
+/* Symbols: .symtab (section 1), .strtab (section 2) and .text (section 3, allocated and
+ * executable, 0x400000-0x402000) after the segments. */
 static void add_symbols(void)
 {
 	static const char strs[] = "\0main\0helper\0data\0nosize\0";
@@ -352,7 +353,7 @@ static void add_symbols(void)
 
 	memcpy(img + 0x2000, strs, sizeof(strs));
 	memcpy(img + 0x2100, syms, sizeof(syms));
-	memset(sh, 0, 3 * sizeof(*sh));
+	memset(sh, 0, 4 * sizeof(*sh));
 	sh[1].sh_type = SHT_SYMTAB;
 	sh[1].sh_offset = 0x2100;
 	sh[1].sh_size = sizeof(syms);
@@ -361,10 +362,14 @@ static void add_symbols(void)
 	sh[2].sh_type = SHT_STRTAB;
 	sh[2].sh_offset = 0x2000;
 	sh[2].sh_size = sizeof(strs);
+	sh[3].sh_type = 1; /* SHT_PROGBITS */
+	sh[3].sh_flags = SHF_ALLOC | SHF_EXECINSTR;
+	sh[3].sh_addr = 0x400000;
+	sh[3].sh_size = 0x2000;
 	eh()->e_shoff = 0x2800;
 	eh()->e_shentsize = sizeof(struct elf64_shdr);
-	eh()->e_shnum = 3;
-	img_size = 0x2800 + 3 * sizeof(struct elf64_shdr);
+	eh()->e_shnum = 4;
+	img_size = 0x2800 + 4 * sizeof(struct elf64_shdr);
 }
 
 static void expect_sym(uint64_t addr, const char *name, uint64_t off)
@@ -400,6 +405,9 @@ static void test_symbols(void **state)
 	expect_sym(0x400205, "helper", 5);
 	expect_sym(0x400300, "nosize", 0);
 	expect_sym(0x401000, "nosize", 0xd00); /* unsized: nearest below */
+	expect_sym(0x401fff, "nosize", 0x1cff);
+	expect_nosym(0x402000);	      /* unsized, but past the code section */
+	expect_nosym(0x7eef5b607000); /* a stack address is no function */
 
 	/* Broken tables give no symbols, never a crash. */
 	sh[1].sh_link = 7;

@@ -32,7 +32,7 @@ uint64_t kernel_root;
 
 extern char __kernel_start[], __boot_end[], __text_start[], __text_end[];
 extern char __rodata_start[], __rodata_end[], __data_start[], __data_end[];
-extern char __kernel_end[], __stack_guard[];
+extern char __kernel_end[], __stack_guard[], __ist_df_guard[], __ist_nmi_guard[];
 
 static uint64_t early_next, early_end, early_start;
 static bool pmm_ready;
@@ -216,8 +216,9 @@ void *paging_map_mmio(uint64_t pa, uint64_t size)
 /* Flags for one 4 KiB page of the kernel image, by the section it lies in. */
 static bool image_page_flags(uint64_t va, unsigned *flags)
 {
-	if (va == (uint64_t)__stack_guard)
-		return false;
+	if (va == (uint64_t)__stack_guard || va == (uint64_t)__ist_df_guard ||
+	    va == (uint64_t)__ist_nmi_guard)
+		return false; /* guard pages below the boot CPU's stacks stay unmapped */
 	if (va >= (uint64_t)__text_start && va < (uint64_t)__text_end)
 		*flags = PG_EXEC;
 	else if (va >= (uint64_t)__data_start && va < (uint64_t)__data_end)

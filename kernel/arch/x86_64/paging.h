@@ -50,6 +50,16 @@ bool paging_lookup(uint64_t root, uintptr_t va, uint64_t *pa, unsigned *flags);
  * what is mapped (plus one step per missing table), not one step per page of the range. */
 uintptr_t paging_next_mapped(uint64_t root, uintptr_t va, uintptr_t end);
 
+/* The W^X audit of a whole root (wxaudit.c): counts mapped 4 KiB units (a large page
+ * counts as the 4 KiB pages it covers) by whether the program can reach them, and how
+ * many of each are writable and executable at once, with the first such address. A
+ * page is W+X when every level allows writes and no level sets NX. */
+struct wx_audit {
+	uint64_t kernel_pages, kernel_wx, first_kernel_wx;
+	uint64_t user_pages, user_wx, first_user_wx;
+};
+void paging_audit_wx(uint64_t root, struct wx_audit *a);
+
 /* Map device registers at physical pa (uncached, kernel only, no execute) into the MMIO
  * window; returns the virtual address. Panics when the window is full. */
 void *paging_map_mmio(uint64_t pa, uint64_t size);

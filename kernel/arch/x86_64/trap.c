@@ -7,6 +7,7 @@
  * ISLE_EXIT_PANIC. */
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/paging.h"
 #include "abi/exit.h"
 #include "core/errno.h"
 #include "core/exit.h"
@@ -23,10 +24,12 @@
 #include "sched/sched.h"
 #include "sched/task.h"
 #include "signal/signal.h"
+#include "syscall/sysstat.h"
 
 extern char uaccess_copy_insn[], uaccess_copy_fixup[];
 extern char __stack_bottom[], __stack_top[], __ist_df_bottom[], __ist_df_top[];
 extern char __ist_nmi_bottom[], __ist_nmi_top[];
+extern char __stack_guard[], __ist_df_guard[], __ist_nmi_guard[];
 
 void trap_handle(struct trap_frame *tf);
 
@@ -144,11 +147,39 @@ void kernel_backtrace_from(uint64_t rip, uint64_t rbp)
 	arch_backtrace(rbp, print_kernel_frame, &n, 32);
 }
 
+/* addr lies in a guard page below a kernel stack: the boot CPU's (in the image, unmapped
+ * by paging.c) or any unmapped page of the KSTACK window (task.c and smp.c leave one below
+ * every stack they map). */
+static bool in_stack_guard(uint64_t addr)
+{
+	uint64_t page = PAGE_ALIGN_DOWN(addr);
+	if (page == (uint64_t)__stack_guard || page == (uint64_t)__ist_df_guard ||
+	    page == (uint64_t)__ist_nmi_guard)
+		return true;
+	return addr >= KSTACK_BASE && addr - KSTACK_BASE < KSTACK_SIZE &&
+	       !paging_lookup(kernel_root, addr, NULL, NULL);
+}
+
+/* A kernel stack overflow: a page fault (or the double fault that a page fault raised
+ * while pushing its own frame on the same stack) at a guard-page address within a page
+ * of the stack pointer. A stray pointer into a guard page far from rsp is not one. */
+static bool stack_overflow(const struct trap_frame *tf, uint64_t addr)
+{
+	return (tf->vector == 8 || tf->vector == 14) && in_stack_guard(addr) &&
+	       addr < tf->rsp + PAGE_SIZE && tf->rsp < addr + 2 * PAGE_SIZE;
+}
+
 static _Noreturn void kernel_fault(struct trap_frame *tf, uint64_t addr)
 {
 	char sym[96], what[96];
 	ksyms_lookup(tf->rip, sym, sizeof(sym));
-	if (tf->vector == 14) {
+	if (tf->vector == 8)
+		addr = arch_read_cr2(); /* the page fault that could not be delivered */
+	if (stack_overflow(tf, addr)) {
+		printk("isle: kernel fault: kernel stack overflow: %s at address %#lx in the guard "
+		       "page below a kernel stack (rsp %#lx) in %s\n",
+		       exception_name(tf->vector), addr, tf->rsp, sym);
+	} else if (tf->vector == 14) {
 		describe_pf(tf->error, what, sizeof(what));
 		printk("isle: kernel fault: page fault at address %#lx (%s) in %s\n", addr, what,
 		       sym);
@@ -157,7 +188,15 @@ static _Noreturn void kernel_fault(struct trap_frame *tf, uint64_t addr)
 		       tf->vector, sym);
 	}
 	dump_regs(tf);
+	if (tf->vector == 14 && (tf->error & 16) && on_kernel_stack(tf->rsp)) {
+		/* A call to a bad address: its return address names the caller, which the
+		 * frame-pointer chain below skips. */
+		uint64_t ret = *(const uint64_t *)tf->rsp;
+		ksyms_lookup(ret, sym, sizeof(sym));
+		printk("isle:   called from %016lx %s\n", ret, sym);
+	}
 	kernel_backtrace_from(tf->rip, tf->rbp);
+	sysstat_recent_print();
 	printk("isle: exit %d (kernel panic)\n", ISLE_EXIT_PANIC);
 	platform_poweroff();
 }
@@ -220,21 +259,55 @@ static struct fault_signal classify(const struct trap_frame *tf, uint64_t addr, 
 	return f;
 }
 
+/* The VMA holding an address, for the backtrace's plausibility checks. */
+struct area_query {
+	uint64_t addr;
+	struct vm_area_info area;
+};
+
+static int area_at(void *arg, const struct vm_area_info *area)
+{
+	struct area_query *q = arg;
+	if (q->addr < area->start || q->addr >= area->end)
+		return 0;
+	q->area = *area;
+	return 1;
+}
+
+static bool area_of(uint64_t addr, struct vm_area_info *out)
+{
+	struct area_query q = {.addr = addr};
+	if (addr >= USER_TOP || !vm_for_each(area_at, &q))
+		return false;
+	*out = q.area;
+	return true;
+}
+
+/* Walks the rbp chain. A program built without frame pointers uses rbp as an ordinary
+ * register, so a frame is believed only when it lies in the mapping holding rsp, above
+ * the previous one, and its return address is in an executable mapping: a chain that
+ * leaves the stack ends the backtrace instead of printing made-up callers. */
 static void user_backtrace(const struct trap_frame *tf)
 {
 	char sym[96];
 	exec_symbolize(tf->rip, sym, sizeof(sym));
 	printk("isle:   backtrace (frame pointers; partial without them):\n");
 	printk("isle:     #0 %016lx %s\n", tf->rip, sym);
-	uint64_t rbp = tf->rbp;
-	for (int i = 1; i < 16 && rbp && !(rbp & 7); i++) {
+	struct vm_area_info stack, code;
+	if (!area_of(tf->rsp, &stack))
+		return;
+	uint64_t rbp = tf->rbp, low = tf->rsp;
+	for (int i = 1; i < 32; i++) {
 		uint64_t frame[2];
-		if (copy_from_user(frame, (const void *)rbp, sizeof(frame)) < 0 || !frame[1])
+		if ((rbp & 7) || rbp < low || rbp < stack.start || rbp > stack.end - sizeof(frame))
+			break;
+		if (copy_from_user(frame, (const void *)rbp, sizeof(frame)) < 0)
+			break;
+		if (!area_of(frame[1], &code) || !(code.prot & PROT_EXEC))
 			break;
 		exec_symbolize(frame[1], sym, sizeof(sym));
 		printk("isle:     #%d %016lx %s\n", i, frame[1], sym);
-		if (frame[0] <= rbp)
-			break;
+		low = rbp + sizeof(frame);
 		rbp = frame[0];
 	}
 }
@@ -258,6 +331,13 @@ static void user_fault_as(struct trap_frame *tf, uint64_t addr, bool bus)
 		printk("isle: program fault: %s: page fault at address %#lx (%s)\n", signame, addr,
 		       what);
 		printk("isle:   address %#lx is in: %s\n", addr, where);
+		uintptr_t slo, shi;
+		if (vm_stack_guard_gap(addr, &slo, &shi))
+			printk("isle:   stack overflow: the address is in the stack guard gap "
+			       "below "
+			       "the stack %#lx-%#lx (%lu KiB)\n",
+			       (unsigned long)slo, (unsigned long)shi,
+			       (unsigned long)((shi - slo) / 1024));
 	} else {
 		printk("isle: program fault: %s: %s (vector %lu)\n", signame,
 		       exception_name(tf->vector), tf->vector);
