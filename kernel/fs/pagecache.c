@@ -135,15 +135,21 @@ static void free_page_at(struct inode *inode, size_t i)
 	}
 }
 
+/* writepage may sleep on the disk, and meanwhile another thread may truncate the page
+ * away (freeing it and maybe the inode's array): afterwards p is touched only if the
+ * inode still caches it. */
 static int write_page(struct pcpage *p)
 {
 	struct inode *inode = p->inode;
+	uint64_t index = p->index;
 	int r = 0;
 
 	if (!p->dirty)
 		return 0;
 	if (inode->ops && inode->ops->writepage)
-		r = inode->ops->writepage(inode, p->index, p->data);
+		r = inode->ops->writepage(inode, index, p->data);
+	if (lookup(inode, index) != p)
+		return r;
 	if (r == 0 && p->wmaps == 0)
 		p->dirty = false;
 	return r;
@@ -156,9 +162,12 @@ size_t pagecache_reclaim(size_t npages)
 
 	while (p && freed < npages && tries-- > 0) {
 		struct pcpage *next = p->lru_next;
+		struct inode *inode = p->inode;
+		uint64_t index = p->index;
 		if (write_page(p) == 0) {
-			struct inode *inode = p->inode;
-			free_page_at(inode, find_pos(inode->pages, p->index));
+			if (lookup(inode, index) != p)
+				break; /* truncated while written: the LRU changed under us */
+			free_page_at(inode, find_pos(inode->pages, index));
 			freed++;
 		} else {
 			touch(p); /* keep it; try the others */
@@ -390,10 +399,15 @@ int pagecache_writeback(struct inode *inode)
 {
 	int err = 0;
 
-	if (!inode->pages)
-		return 0;
-	for (size_t i = 0; i < inode->pages->n; i++) {
-		int r = write_page(inode->pages->v[i]);
+	/* By index, looked up again after every page: each write may sleep while another
+	 * thread truncates the file, changing or freeing the array. */
+	for (uint64_t next = 0; inode->pages;) {
+		size_t i = find_pos(inode->pages, next);
+		if (i == inode->pages->n)
+			break;
+		struct pcpage *p = inode->pages->v[i];
+		next = p->index + 1;
+		int r = write_page(p);
 		if (r < 0 && !err)
 			err = r;
 	}

@@ -2,7 +2,9 @@
  * in DIR, so inodes are evicted while the file system's sync walks its in-memory inodes
  * (and sleeps on the disk between them). Found by sysfuzz (seed 60, threads=3, 2 vCPUs):
  * the walk read the next inode of its list from one that had been freed meanwhile, a
- * kernel fault in ext2_sync. Usage: syncrace DIR [ROUNDS]. */
+ * kernel fault in ext2_sync. Also (seed 91) ftruncate dropping a file's cached pages while
+ * the sync wrote them back: a fault in pagecache_writeback. Usage: syncrace DIR [ROUNDS
+ * [truncate]]; "truncate" churns by truncation only (no unlinks). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +19,8 @@
 static const char *dir;
 static int rounds = 1500;
 static volatile int stop;
+static int truncate_only; /* "truncate": no unlinks, every round truncates */
+static char page[3 * 4096];
 
 static void *churn(void *arg)
 {
@@ -28,8 +32,14 @@ static void *churn(void *arg)
 		int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
 		CHECK(fd >= 0, "open %s: %s", path, strerror(errno));
 		CHECK(write(fd, path, 16) == 16, "%s", strerror(errno));
+		if (truncate_only ||
+		    i % 4 == 0) { /* cached pages dropped by a truncate, maybe mid-writeback */
+			CHECK(pwrite(fd, page, sizeof(page), 8192) == sizeof(page), "%s",
+			      strerror(errno));
+			CHECK(ftruncate(fd, 0) == 0, "%s", strerror(errno));
+		}
 		CHECK(close(fd) == 0, "%s", strerror(errno));
-		if (i % 2)
+		if (i % 2 && !truncate_only)
 			CHECK(unlink(path) == 0, "unlink %s: %s", path, strerror(errno));
 	}
 	return NULL;
@@ -39,10 +49,12 @@ int main(int argc, char **argv)
 {
 	pthread_t t;
 
-	CHECK(argc >= 2, "usage: syncrace DIR [ROUNDS]");
+	CHECK(argc >= 2, "usage: syncrace DIR [ROUNDS [truncate]]");
 	dir = argv[1];
 	if (argc > 2)
 		rounds = atoi(argv[2]);
+	if (argc > 3)
+		truncate_only = !strcmp(argv[3], "truncate");
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
 	CHECK(dfd >= 0, "%s: %s", dir, strerror(errno));
 	CHECK(pthread_create(&t, NULL, churn, NULL) == 0);
