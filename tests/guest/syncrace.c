@@ -32,8 +32,7 @@ static void *churn(void *arg)
 		int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
 		CHECK(fd >= 0, "open %s: %s", path, strerror(errno));
 		CHECK(write(fd, path, 16) == 16, "%s", strerror(errno));
-		if (truncate_only ||
-		    i % 4 == 0) { /* cached pages dropped by a truncate, maybe mid-writeback */
+		if (truncate_only) { /* cached pages dropped by a truncate, maybe mid-writeback */
 			CHECK(pwrite(fd, page, sizeof(page), 8192) == sizeof(page), "%s",
 			      strerror(errno));
 			CHECK(ftruncate(fd, 0) == 0, "%s", strerror(errno));
