@@ -3,10 +3,9 @@
  * systems that want a name to keep an inode alive, like tmpfs, hold one themselves).
  * When the last reference goes, dirty pages and metadata are written back (unless the
  * file is already unlinked: nlink 0), ops->evict runs, then the cached pages and the
- * inode are freed. Under the BKL; writing back and evicting may sleep on the disk, so an
- * inode being evicted stays hashed with refs 0 until it is freed: nobody may take a new
- * reference to it (vfs_iget waits for it to go and then reads the inode afresh, walks
- * skip it; its eviction writes it back). */
+ * inode are freed. Under the BKL; writing back and evicting may sleep on the disk, and an
+ * inode being evicted stays hashed with refs 0 meanwhile: walks over all inodes skip it
+ * (its eviction writes it back). (vfs_iget can still find it then: a known gap.) */
 #include "core/errno.h"
 #include "core/printk.h"
 #include "core/time.h"
@@ -14,7 +13,6 @@
 #include "fs/vfs.h"
 #include "fs/writeback.h"
 #include "mm/heap.h"
-#include "sched/sched.h"
 
 #define HASH_SIZE 1024
 
@@ -32,13 +30,8 @@ struct inode *vfs_iget(struct super_block *sb, uint64_t ino, bool *fresh)
 	struct inode *in;
 
 	*fresh = false;
-again:
 	for (in = hash[h]; in; in = in->hnext) {
 		if (in->sb == sb && in->ino == ino) {
-			if (in->refs == 0) {
-				schedule(); /* being evicted: let that finish, then look again */
-				goto again;
-			}
 			in->refs++;
 			return in;
 		}

@@ -7,12 +7,8 @@
 #include <string.h>
 
 #include "mm/uaccess.h"
-#include "sched/sched.h"
 
 uint64_t fake_now_ns = 1700000000ULL * 1000000000ULL;
-
-/* One thread: nothing else ever runs (vfs_iget yields to an eviction in progress). */
-void schedule(void) {}
 
 uint64_t time_realtime_ns(void)
 {
