@@ -9,6 +9,7 @@
 #include "core/errno.h"
 #include "core/exit.h"
 #include "core/printk.h"
+#include "fs/fdtable.h"
 #include "lib/string.h"
 #include "mm/layout.h"
 #include "mm/uaccess.h"
@@ -119,6 +120,7 @@ _Noreturn void thread_exit(int status)
 		if (copy_to_user((void *)t->clear_child_tid, &zero, sizeof(zero)) == 0)
 			futex_wake(t->clear_child_tid, 1, FUTEX_BITSET_MATCH_ANY);
 	}
+	fd_unpin_all(); /* exit(2) never returns to syscall_dispatch */
 	signal_task_exit(t);
 	sched_exit_current();
 }

@@ -16,6 +16,9 @@
 #include "signal/sigstate.h"
 
 #define TASK_COMM_LEN 16
+#define TASK_PINNED_FILES 4 /* files one syscall holds open (fd_get_pinned) */
+
+struct file;
 #define TASK_KSTACK_SIZE (32 * 1024) /* plus an unmapped guard page below */
 
 enum task_state {
@@ -50,6 +53,9 @@ struct task {
 
 	/* Syscall in progress (for restart after a signal): its number, -1 outside. */
 	long syscall_nr;
+	/* Files held open for the syscall in progress (fdtable.h fd_get_pinned). */
+	struct file *pinned[TASK_PINNED_FILES];
+	int npinned;
 
 	/* Thread exit (clone.c). */
 	uint64_t clear_child_tid; /* user address: zeroed and futex-woken at exit */

@@ -53,8 +53,8 @@ long sys_epoll_ctl(const struct syscall_args *a)
 
 	if (op != EPOLL_CTL_DEL && copy_from_user(&ev, uptr(a->arg[3]), sizeof(ev)) < 0)
 		return -EFAULT;
-	ep = fd_get((int)a->arg[0]);
-	target = fd_get(fd);
+	ep = fd_get_pinned((int)a->arg[0]);
+	target = fd_get_pinned(fd);
 	if (!ep || !target)
 		return -EBADF;
 	return epoll_ctl_file(ep, op, fd, target, &ev);
@@ -70,7 +70,7 @@ static long do_wait(int epfd, uint64_t uevents, int maxevents, uint64_t deadline
 		return -EINVAL;
 	if (!user_range_ok(uevents, (size_t)maxevents * sizeof(*out)))
 		return -EFAULT;
-	ep = fd_get(epfd);
+	ep = fd_get_pinned(epfd);
 	if (!ep)
 		return -EBADF;
 	if (!epoll_is(ep))

@@ -55,7 +55,7 @@ int sys_fs_lookup(int dirfd, uint64_t upath, unsigned namei_flags, unsigned at_f
 /* The open file on fd, NULL when not open. */
 static inline struct file *sys_fs_file(int fd)
 {
-	return fd_get(fd);
+	return fd_get_pinned(fd);
 }
 
 /* The process umask (sys_fs_attr.c). */

@@ -52,7 +52,7 @@ int sys_fs_base(int dirfd, const char *path, struct vfs_path **base)
 	*base = NULL;
 	if (path[0] == '/' || dirfd == AT_FDCWD)
 		return 0;
-	f = fd_get(dirfd);
+	f = fd_get_pinned(dirfd);
 	if (!f)
 		return -EBADF;
 	if (path[0] && !S_ISTYPE(f->inode->mode, S_IFDIR))

@@ -19,7 +19,7 @@ long sys_mmap(const struct syscall_args *a)
 {
 	int flags = (int)a->arg[3];
 	/* NULL for a closed fd: vm_mmap reports -EBADF after the checks Linux makes first. */
-	struct file *f = flags & MAP_ANONYMOUS ? NULL : fd_get((int)a->arg[4]);
+	struct file *f = flags & MAP_ANONYMOUS ? NULL : fd_get_pinned((int)a->arg[4]);
 	return vm_mmap((uintptr_t)a->arg[0], (size_t)a->arg[1], (int)a->arg[2], flags, f,
 		       (long)a->arg[5]);
 }

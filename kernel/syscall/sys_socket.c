@@ -39,7 +39,7 @@ static void *uptr(uint64_t v)
 
 static long get_sock(int fd, struct sock **out)
 {
-	struct file *f = fd_get(fd);
+	struct file *f = fd_get_pinned(fd);
 
 	if (!f)
 		return -EBADF;

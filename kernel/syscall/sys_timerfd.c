@@ -118,7 +118,7 @@ long sys_timerfd_create(const struct syscall_args *a)
 /* The timerfd open on fd: -EBADF, or -EINVAL for another kind of file. */
 static long tfd_get(uint64_t fd, struct timerfd **out)
 {
-	struct file *f = fd < FD_MAX ? fd_get((int)fd) : NULL;
+	struct file *f = fd < FD_MAX ? fd_get_pinned((int)fd) : NULL;
 
 	if (!f)
 		return -EBADF;

@@ -10,6 +10,7 @@
 
 #include "core/cmdline.h"
 #include "core/errno.h"
+#include "fs/fdtable.h"
 #include "fs/writeback.h"
 #include "core/printk.h"
 #include "core/time.h"
@@ -282,6 +283,7 @@ void syscall_dispatch(struct trap_frame *tf)
 		ret = counted_call(handler, nr, &a);
 	else
 		ret = handler ? handler(&a) : not_implemented(nr);
+	fd_unpin_all(); /* the files the call held open (fdtable.h) */
 	sysstat_recent_exit(seq, ret);
 	if (ret == -ENOENT && kopt.missing_files)
 		missing_note(nr, a.arg);

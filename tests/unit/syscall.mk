@@ -20,6 +20,6 @@ $(BUILD)/unit/test_sys: kernel/syscall/sys.h kernel/syscall/sys_fs.h kernel/fs/v
 # console poll).
 test_sys_SRCS += tests/unit/events_sys_fakes.c
 # One thread, no sleeping (sched/task.h, clone.h, futex.h as the handlers call them).
-test_sys_SRCS += tests/unit/sched_fakes.c
+test_sys_SRCS += tests/unit/sched_fakes.c kernel/fs/fdpin.c
 # Scheduling calls, prctl and the time arithmetic under the clock calls.
 test_sys_SRCS += kernel/syscall/sys_sched.c kernel/syscall/sys_prctl.c kernel/lib/ktime.c
