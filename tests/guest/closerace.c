@@ -62,8 +62,9 @@ static int round_on(const char *what, int rd, int wr, long wait_ms)
 		close(wr);
 		return 1;
 	}
-	CHECK(w == 5, "%s: write after the reader's fd was closed: %zd (%s); the blocked read "
-		      "should keep the file open",
+	CHECK(w == 5,
+	      "%s: write after the reader's fd was closed: %zd (%s); the blocked read "
+	      "should keep the file open",
 	      what, w, strerror(werr));
 	CHECK(r.got == 5 && memcmp(r.buf, "hello", 5) == 0, "%s: the blocked read got %zd (%s)",
 	      what, r.got, strerror(r.err));
