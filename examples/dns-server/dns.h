@@ -130,7 +130,8 @@ int dns_query_parse(const uint8_t *p, size_t len, struct dns_query *q);
 struct dns_msg {
 	uint8_t *buf;
 	size_t len, cap;
-	uint16_t ptr[DNS_MSG_PTRS]; /* offsets of names written so far, for compression */
+	uint16_t ptr[DNS_MSG_PTRS];	/* offsets of names written so far, for compression */
+	uint16_t ptr_len[DNS_MSG_PTRS]; /* the uncompressed wire length of the name there */
 	int nptr;
 };
 

@@ -63,21 +63,28 @@ static int same_at(const struct dns_msg *m, size_t at, const uint8_t *name)
 	}
 }
 
+/* A suffix is looked up only among names complete before this one (the first nptr): a
+ * label sequence this call is still writing continues into bytes not written yet, stale
+ * data of an earlier message in a reused buffer; comparing against it matched garbage or
+ * looped on stale pointers (the fuzzer's timeouts in same_at). Only a remembered name of
+ * the suffix's own length can equal it, so few candidates reach the byte compare. */
 int dns_msg_put_name(struct dns_msg *m, const uint8_t *name)
 {
-	size_t start = m->len;
+	size_t start = m->len, total = dns_name_len(name);
 	int nptr = m->nptr;
 
 	for (size_t i = 0; name[i]; i += 1u + name[i]) {
-		for (int k = 0; k < m->nptr; k++) {
-			if (same_at(m, m->ptr[k], name + i)) {
+		for (int k = 0; k < nptr; k++) {
+			if (m->ptr_len[k] == total - i && same_at(m, m->ptr[k], name + i)) {
 				if (put16(m, (uint16_t)(0xc000 | m->ptr[k])) < 0)
 					goto full;
 				return 0;
 			}
 		}
-		if (m->len < 0x4000 && m->nptr < DNS_MSG_PTRS)
-			m->ptr[m->nptr++] = (uint16_t)m->len;
+		if (m->len < 0x4000 && m->nptr < DNS_MSG_PTRS) {
+			m->ptr[m->nptr] = (uint16_t)m->len;
+			m->ptr_len[m->nptr++] = (uint16_t)(total - i);
+		}
 		if (put(m, name + i, 1u + name[i]) < 0)
 			goto full;
 	}

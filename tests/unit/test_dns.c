@@ -391,6 +391,21 @@ static void test_truncation_edns(void **st)
 	assert_int_equal(rr[0].ttl >> 24, DNS_R_BADVERS >> 4);
 }
 
+/* A name whose suffix repeats its own first labels ("a.a.") in a buffer holding stale
+ * zeros: the suffix "a." must not be compressed against the half-written name (that gave
+ * a pointer loop); the question comes back uncompressed. */
+static void test_no_pointer_into_own_name(void **st)
+{
+	static const uint8_t want[] = {1, 'a', 1, 'a', 0};
+	uint8_t q[512];
+	size_t ql = mkq(q, 0, "a.a.", DNS_T_A, DNS_C_IN, 0, 0);
+
+	memset(out, 0, sizeof out);
+	size_t r = dns_answer(&zone, q, ql, out, sizeof out, 0);
+	assert_true(r >= DNS_HDR_LEN + sizeof want + 4);
+	assert_memory_equal(out + DNS_HDR_LEN, want, sizeof want);
+}
+
 static void test_random_never_crash(void **st)
 {
 	uint8_t q[600];
@@ -419,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_cname),
 		cmocka_unit_test(test_mx_additional),
 		cmocka_unit_test(test_truncation_edns),
+		cmocka_unit_test(test_no_pointer_into_own_name),
 		cmocka_unit_test(test_random_never_crash),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
