@@ -32,7 +32,8 @@ struct inode *vfs_iget(struct super_block *sb, uint64_t ino, bool *fresh)
 	*fresh = false;
 	for (in = hash[h]; in; in = in->hnext) {
 		if (in->sb == sb && in->ino == ino) {
-			in->refs++;
+			if (in->refs++ == 0)
+				in->revived++; /* being evicted: vfs_iput sees it */
 			return in;
 		}
 	}
@@ -70,14 +71,29 @@ void vfs_iput(struct inode *inode)
 	if (!inode)
 		return;
 	BUG_ON(inode->refs == 0);
-	if (--inode->refs > 0)
-		return;
-	/* Write-back errors have nobody to go to here; fsync reports them to the program. */
-	if (inode->nlink > 0 && inode->ops) {
-		pagecache_writeback(inode);
-		if (inode->dirty && inode->ops->fsync)
-			inode->ops->fsync(inode);
+	if (--inode->refs > 0 || inode->evicting)
+		return; /* still used, or the eviction under way finishes the job */
+	/* Writing back sleeps, and the inode is still in the hash: vfs_iget may take it
+	 * again meanwhile. Then it stays (its holder's last vfs_iput returns at once, above)
+	 * or, when that holder let go again before we woke, it is written back once more,
+	 * since it may have changed. Write-back errors have nobody to go to here; fsync
+	 * reports them to the program. */
+	inode->evicting = true;
+	for (;;) {
+		uint32_t seen = inode->revived;
+		if (inode->nlink > 0 && inode->ops) {
+			pagecache_writeback(inode);
+			if (inode->dirty && inode->ops->fsync)
+				inode->ops->fsync(inode);
+		}
+		if (inode->refs > 0) {
+			inode->evicting = false; /* taken again: no eviction */
+			return;
+		}
+		if (inode->revived == seen)
+			break;
 	}
+	/* No sleep from here to unhash: nobody can take the inode again. */
 	inode->dirty = false;
 	unhash(inode);
 	if (inode->ops && inode->ops->evict)

@@ -174,6 +174,11 @@ struct inode {
 	const struct inode_ops *ops;
 	void *priv; /* the file system's */
 	unsigned refs;
+	/* The last reference went and vfs_iput is writing the inode back (it sleeps): a
+	 * vfs_iget meanwhile takes it again (revived counts that), and a later vfs_iput
+	 * reaching 0 leaves the rest to the eviction under way. */
+	bool evicting;
+	uint32_t revived;
 	bool dirty;		     /* metadata changed since the last fsync */
 	struct pagecache *pages;     /* NULL until a page is cached (pagecache.c) */
 	struct super_block *mounted; /* a file system mounted on this directory */
