@@ -8,8 +8,15 @@
  * buffer is held the budget is exceeded rather than failing: holders are few and short-
  * lived (a file-system operation holds at most a handful at once).
  *
+ * Sleeping: blkdev_rw sleeps, and other threads run meanwhile (under the BKL nothing
+ * else does). A buffer being read in is hashed and `filling` at once, and a lookup that
+ * finds it waits, so there is only ever one buffer per block (two copies would lose one
+ * copy's changes). A buffer is written back only while held, so it cannot be destroyed
+ * under the write; it is marked clean before the write, so a change made meanwhile
+ * dirties it again. After every sleep, lists are walked again from their heads.
+ *
  * Data memory comes from kmalloc: blocks up to 4096 bytes are physically contiguous there
- * (heap.h), as blkdev.h requires. No locking: one CPU (bcache.h). */
+ * (heap.h), as blkdev.h requires. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,6 +27,8 @@
 #include "lib/checked.h"
 #include "lib/string.h"
 #include "mm/heap.h"
+#include "sched/task.h"
+#include "sched/wait.h"
 
 #define BCACHE_MAX_BYTES (256u * 1024u)
 #define BCACHE_HASH 256u
@@ -27,6 +36,9 @@
 static struct buf *hash[BCACHE_HASH];
 static struct buf *lru_head, *lru_tail; /* unheld buffers, least recently used first */
 static uint64_t cached_bytes;
+static unsigned nbufs;				      /* buffers in the hash */
+static struct wait_queue filled_wq = WAIT_QUEUE_INIT; /* a buffer stopped filling */
+static uint32_t sync_pass;			      /* bcache_sync's walk (buf.synced) */
 
 static unsigned hash_of(const struct blkdev *dev, uint64_t block)
 {
@@ -93,20 +105,23 @@ static bool sector_range(struct blkdev *dev, uint64_t block, uint32_t size, uint
 	return true;
 }
 
+/* Write held buffer b to the disk. */
 static int write_back(struct buf *b)
 {
 	uint64_t sector;
 	int err;
 
+	BUG_ON(b->refs == 0);
 	if (!sector_range(b->dev, b->block, b->size, &sector))
 		return -EINVAL;
+	b->dirty = false;
 	err = blkdev_rw(b->dev, BLK_WRITE, sector, b->data, b->size / BLK_SECTOR_SIZE);
 	if (err) {
+		b->dirty = true;
 		printk("isle: bcache: %s: write of block %llu failed (%d)\n", b->dev->name,
 		       (unsigned long long)b->block, err);
 		return err;
 	}
-	b->dirty = false;
 	return 0;
 }
 
@@ -115,42 +130,96 @@ static void destroy(struct buf *b)
 	hash_remove(b);
 	lru_remove(b);
 	cached_bytes -= b->size;
+	nbufs--;
 	kfree(b->data);
 	kfree(b);
 }
 
-/* Evict unheld buffers from the LRU head until `need` more bytes fit the budget. */
+static void hold(struct buf *b)
+{
+	if (b->refs++ == 0)
+		lru_remove(b);
+}
+
+/* Drop a reference; the last one puts b on the LRU (true) or frees it when it was
+ * forgotten while held. */
+static bool release(struct buf *b)
+{
+	BUG_ON(b->refs == 0);
+	if (--b->refs > 0)
+		return false;
+	if (lookup(b->dev, b->block, b->size) != b) { /* forgotten while held */
+		cached_bytes -= b->size;
+		kfree(b->data);
+		kfree(b);
+		return false;
+	}
+	lru_append(b);
+	return true;
+}
+
+/* Evict unheld buffers from the LRU head until `need` more bytes fit the budget. A dirty
+ * one is written back first, held meanwhile; the walk starts again after that sleep. */
 static void make_room(uint32_t need)
 {
-	struct buf *b = lru_head, *next;
+	unsigned tries = nbufs;
+	struct buf *b = lru_head;
 
-	while (b && cached_bytes + need > BCACHE_MAX_BYTES) {
-		next = b->lru_next;
-		if (!b->dirty || write_back(b) == 0)
-			destroy(b);
+	while (b && cached_bytes + need > BCACHE_MAX_BYTES && tries-- > 0) {
+		if (b->dirty) {
+			hold(b);
+			write_back(b); /* a failed one goes to the tail, still dirty */
+			release(b);
+			b = lru_head;
+			continue;
+		}
+		struct buf *next = b->lru_next;
+		destroy(b);
 		b = next;
 	}
+}
+
+/* The cached buffer for the block, held; waits while another thread reads it in. NULL
+ * when it is not cached. */
+static struct buf *find_held(struct blkdev *dev, uint64_t block, uint32_t size)
+{
+	struct buf *b = lookup(dev, block, size);
+	struct waiter w;
+
+	if (b && b->filling) {
+		waiter_init(&w, current);
+		waitq_add(&filled_wq, &w);
+		while ((b = lookup(dev, block, size)) && b->filling)
+			waiter_sleep(&w, 0, 0);
+		waitq_remove(&w);
+	}
+	if (b)
+		hold(b);
+	return b;
 }
 
 static int get(struct blkdev *dev, uint64_t block, uint32_t size, bool read, struct buf **out)
 {
 	struct buf *b;
 	uint64_t sector;
-	int err;
+	int err = 0;
 
 	*out = NULL;
 	if (!dev || (size != 1024 && size != 2048 && size != 4096))
 		return -EINVAL;
 	if (!sector_range(dev, block, size, &sector))
 		return -EINVAL;
-	b = lookup(dev, block, size);
+	b = find_held(dev, block, size);
 	if (b) {
-		if (b->refs++ == 0)
-			lru_remove(b);
 		*out = b;
 		return 0;
 	}
-	make_room(size);
+	make_room(size); /* may sleep: look again after it */
+	b = find_held(dev, block, size);
+	if (b) {
+		*out = b;
+		return 0;
+	}
 	b = kzalloc(sizeof(*b));
 	if (!b)
 		return -ENOMEM;
@@ -159,25 +228,32 @@ static int get(struct blkdev *dev, uint64_t block, uint32_t size, bool read, str
 		kfree(b);
 		return -ENOMEM;
 	}
-	if (read) {
-		err = blkdev_rw(dev, BLK_READ, sector, b->data, size / BLK_SECTOR_SIZE);
-		if (err) {
-			printk("isle: bcache: %s: read of block %llu failed (%d)\n", dev->name,
-			       (unsigned long long)block, err);
-			kfree(b->data);
-			kfree(b);
-			return err == -EINVAL ? -EINVAL : -EIO;
-		}
-	} else {
-		memset(b->data, 0, size);
-	}
 	b->dev = dev;
 	b->block = block;
 	b->size = size;
 	b->refs = 1;
+	b->filling = read;
 	b->hnext = hash[hash_of(dev, block)];
 	hash[hash_of(dev, block)] = b;
 	cached_bytes += size;
+	nbufs++;
+	if (read) {
+		err = blkdev_rw(dev, BLK_READ, sector, b->data, size / BLK_SECTOR_SIZE);
+		b->filling = false;
+		waitq_wake_all(&filled_wq, 0);
+	} else {
+		memset(b->data, 0, size);
+	}
+	if (err) {
+		printk("isle: bcache: %s: read of block %llu failed (%d)\n", dev->name,
+		       (unsigned long long)block, err);
+		if (lookup(dev, block, size) == b) { /* else forgotten: release frees it */
+			hash_remove(b);
+			nbufs--;
+		}
+		release(b);
+		return err == -EINVAL ? -EINVAL : -EIO;
+	}
 	*out = b;
 	return 0;
 }
@@ -202,18 +278,8 @@ void bcache_put(struct buf *b)
 {
 	if (!b)
 		return;
-	BUG_ON(b->refs == 0);
-	if (--b->refs == 0) {
-		if (lookup(b->dev, b->block, b->size) != b) { /* forgotten while held */
-			cached_bytes -= b->size;
-			kfree(b->data);
-			kfree(b);
-			return;
-		}
-		lru_append(b);
-		if (cached_bytes > BCACHE_MAX_BYTES)
-			make_room(0);
-	}
+	if (release(b) && cached_bytes > BCACHE_MAX_BYTES)
+		make_room(0);
 }
 
 /* Flush dev's write cache when it has one. */
@@ -236,17 +302,28 @@ int bcache_sync(struct blkdev *dev)
 	int first = 0, err;
 	struct buf *b;
 
+	/* Each dirty buffer once: a write sleeps, so each chain is walked again from its
+	 * head after one, skipping the buffers this pass has seen. */
+	sync_pass++;
 	for (i = 0; i < BCACHE_HASH; i++) {
-		for (b = hash[i]; b; b = b->hnext) {
-			if (!b->dirty || (dev && b->dev != dev))
+		b = hash[i];
+		while (b) {
+			if (!b->dirty || (dev && b->dev != dev) || b->synced == sync_pass) {
+				b = b->hnext;
 				continue;
+			}
+			struct blkdev *d = b->dev;
+			b->synced = sync_pass;
+			hold(b);
 			err = write_back(b);
+			release(b);
 			if (err && !first)
 				first = err;
-			for (j = 0; j < nwritten && written[j] != b->dev; j++)
+			for (j = 0; j < nwritten && written[j] != d; j++)
 				;
 			if (j == nwritten && nwritten < 8)
-				written[nwritten++] = b->dev;
+				written[nwritten++] = d;
+			b = hash[i];
 		}
 	}
 	if (dev) {
@@ -273,8 +350,10 @@ void bcache_forget(struct blkdev *dev, uint64_t block, uint32_t size)
 	b->dirty = false;
 	if (b->refs == 0)
 		destroy(b);
-	else
+	else {
 		hash_remove(b); /* bcache_put frees it */
+		nbufs--;
+	}
 }
 
 int bcache_release(struct blkdev *dev)

@@ -1,7 +1,8 @@
 /* bcache.h: the block cache: file-system blocks of one size per device, kept in memory,
  * written back on bcache_sync (fsync, sync, shutdown) and when memory runs short. Used by
- * file systems for metadata and by their readpage/writepage for data. No locking: one
- * CPU, and callers never sleep while holding a buffer except inside blkdev_rw. */
+ * file systems for metadata and by their readpage/writepage for data. Under the BKL;
+ * bcache_get, bcache_put, bcache_sync and bcache_release may sleep on the disk (other
+ * threads run meanwhile), and a held buffer stays valid across such sleeps. */
 #ifndef ISLE_FS_BCACHE_H
 #define ISLE_FS_BCACHE_H
 
@@ -18,6 +19,8 @@ struct buf {
 	bool dirty;
 	unsigned refs; /* > 0 while a caller holds it */
 	/* cache bookkeeping (bcache.c only) */
+	bool filling;	 /* being read in: lookups wait */
+	uint32_t synced; /* the last bcache_sync pass that wrote it */
 	struct buf *hnext, *lru_prev, *lru_next;
 };
 

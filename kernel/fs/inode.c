@@ -5,7 +5,11 @@
  * file is already unlinked: nlink 0), ops->evict runs, then the cached pages and the
  * inode are freed. Under the BKL; writing back and evicting may sleep on the disk, and an
  * inode being evicted stays hashed with refs 0 meanwhile: walks over all inodes skip it
- * (its eviction writes it back). (vfs_iget can still find it then: a known gap.) */
+ * (its eviction writes it back). vfs_iget revives it while it is only being written
+ * back, and waits for it to be gone once ops->evict has started (dying): evict may be
+ * writing the on-disk inode or freeing its number, and a second in-memory copy read from
+ * the disk meanwhile would be stale. It also waits while a file system reads a fresh
+ * inode in (loading). */
 #include "core/errno.h"
 #include "core/printk.h"
 #include "core/time.h"
@@ -13,10 +17,13 @@
 #include "fs/vfs.h"
 #include "fs/writeback.h"
 #include "mm/heap.h"
+#include "sched/task.h"
+#include "sched/wait.h"
 
 #define HASH_SIZE 1024
 
 static struct inode *hash[HASH_SIZE];
+static struct wait_queue inode_wq = WAIT_QUEUE_INIT; /* an inode was loaded or freed */
 
 static unsigned hash_of(struct super_block *sb, uint64_t ino)
 {
@@ -24,18 +31,46 @@ static unsigned hash_of(struct super_block *sb, uint64_t ino)
 	return (unsigned)(h >> 40) % HASH_SIZE;
 }
 
+static struct inode *find(struct super_block *sb, uint64_t ino)
+{
+	for (struct inode *in = hash[hash_of(sb, ino)]; in; in = in->hnext)
+		if (in->sb == sb && in->ino == ino)
+			return in;
+	return NULL;
+}
+
+static bool settled(const struct inode *in)
+{
+	return !in->dying && !in->loading;
+}
+
+/* The inode for (sb, ino) once it is neither dying nor loading (NULL when there is none
+ * then). Sleeps while it is; the inode may be freed meanwhile, so the condition looks it
+ * up again after every wake. */
+static struct inode *find_settled(struct super_block *sb, uint64_t ino)
+{
+	struct inode *in = find(sb, ino);
+	struct waiter w;
+
+	if (!in || settled(in))
+		return in;
+	waiter_init(&w, current);
+	waitq_add(&inode_wq, &w);
+	while ((in = find(sb, ino)) && !settled(in))
+		waiter_sleep(&w, 0, 0);
+	waitq_remove(&w);
+	return in;
+}
+
 struct inode *vfs_iget(struct super_block *sb, uint64_t ino, bool *fresh)
 {
-	unsigned h = hash_of(sb, ino);
-	struct inode *in;
+	struct inode *in = find_settled(sb, ino);
 
 	*fresh = false;
-	for (in = hash[h]; in; in = in->hnext) {
-		if (in->sb == sb && in->ino == ino) {
-			if (in->refs++ == 0)
-				in->revived++; /* being evicted: vfs_iput sees it */
-			return in;
-		}
+	if (in) {
+		if (in->refs++ == 0)
+			in->revived++; /* being written back: vfs_iput sees it */
+		return in;
 	}
 	in = kzalloc(sizeof(*in));
 	if (!in)
@@ -43,10 +78,18 @@ struct inode *vfs_iget(struct super_block *sb, uint64_t ino, bool *fresh)
 	in->sb = sb;
 	in->ino = ino;
 	in->refs = 1;
+	unsigned h = hash_of(sb, ino);
 	in->hnext = hash[h];
 	hash[h] = in;
 	*fresh = true;
 	return in;
+}
+
+void vfs_iget_loaded(struct inode *inode)
+{
+	BUG_ON(!inode->loading);
+	inode->loading = false;
+	waitq_wake_all(&inode_wq, 0);
 }
 
 struct inode *vfs_igrab(struct inode *inode)
@@ -93,13 +136,16 @@ void vfs_iput(struct inode *inode)
 		if (inode->revived == seen)
 			break;
 	}
-	/* No sleep from here to unhash: nobody can take the inode again. */
+	/* Point of no return: evict may sleep, and vfs_iget waits for the inode to be gone
+	 * meanwhile instead of reading a second copy from the disk. */
+	inode->dying = true;
 	inode->dirty = false;
-	unhash(inode);
+	pagecache_drop(inode, 0); /* first: a page still being written back is waited for */
 	if (inode->ops && inode->ops->evict)
 		inode->ops->evict(inode);
-	pagecache_drop(inode, 0);
+	unhash(inode);
 	kfree(inode);
+	waitq_wake_all(&inode_wq, 0);
 }
 
 bool vfs_dirty_pending;

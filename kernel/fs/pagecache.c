@@ -2,7 +2,15 @@
  * and written mostly sequentially, so inserts are mostly appends) and one global LRU
  * list of reclaimable pages (pagecache.h). A page is owned by exactly one inode's array;
  * it is on the LRU list unless its file system pins pages or the program maps it
- * (maps > 0). Freeing a mapped page is a bug: truncation asks mm to unmap first. */
+ * (maps > 0). Freeing a mapped page is a bug: truncation asks mm to unmap first.
+ *
+ * Sleeping: reading a page in, a write's block allocation (prepare_write) and writing a
+ * page back sleep on the disk, and other threads run meanwhile. Whoever sleeps holding a
+ * page raises its busy count first: a busy page is never freed (truncation and eviction
+ * wait for it, reclaim skips it), so its data pointer stays valid. A page being read in
+ * is also `filling`: its data is not valid yet, and every lookup that finds it waits
+ * (otherwise a second reader would copy out zeros). Every sleep ends with a re-lookup:
+ * arrays and the LRU list may change under a sleeper. */
 #include <stdbool.h>
 
 #include "core/errno.h"
@@ -12,6 +20,8 @@
 #include "mm/direct.h"
 #include "mm/heap.h"
 #include "mm/pmm.h"
+#include "sched/task.h"
+#include "sched/wait.h"
 
 #define MAX_FILE_SIZE (1ULL << 44) /* 16 TiB, ext2's limit with 4 KiB blocks */
 
@@ -22,6 +32,8 @@ struct pcpage {
 	bool dirty;
 	unsigned maps;			    /* mappings into the program */
 	unsigned wmaps;			    /* of which writable (shared): the page stays dirty */
+	unsigned busy;			    /* held across a sleep: not to be freed */
+	bool filling;			    /* being read in: data not valid yet */
 	struct pcpage *lru_prev, *lru_next; /* on the LRU list unless pinned */
 };
 
@@ -32,6 +44,7 @@ struct pagecache {
 
 static struct pcpage *lru_head, *lru_tail; /* head = least recently used */
 static size_t total_pages, lru_pages;
+static struct wait_queue idle_wq = WAIT_QUEUE_INIT; /* a page stopped being busy */
 static void (*unmap_hook)(struct inode *inode, uint64_t first);
 
 static bool pinned(const struct inode *inode)
@@ -108,6 +121,41 @@ static struct pcpage *lookup(struct inode *inode, uint64_t index)
 	return i < pc->n && pc->v[i]->index == index ? pc->v[i] : NULL;
 }
 
+/* Whether a page of inode with index in [from, to] is busy (filling_only: filling). */
+static bool busy_in(struct inode *inode, uint64_t from, uint64_t to, bool filling_only)
+{
+	struct pagecache *pc = inode->pages;
+
+	if (!pc)
+		return false;
+	for (size_t i = find_pos(pc, from); i < pc->n && pc->v[i]->index <= to; i++)
+		if (filling_only ? pc->v[i]->filling : pc->v[i]->busy > 0)
+			return true;
+	return false;
+}
+
+/* Sleep until no page of inode in [from, to] is busy (filling_only: filling). The pages
+ * may be freed meanwhile, so the condition is looked up again after every wake. */
+static void wait_idle(struct inode *inode, uint64_t from, uint64_t to, bool filling_only)
+{
+	struct waiter w;
+
+	if (!busy_in(inode, from, to, filling_only))
+		return;
+	waiter_init(&w, current);
+	waitq_add(&idle_wq, &w);
+	while (busy_in(inode, from, to, filling_only))
+		waiter_sleep(&w, 0, 0);
+	waitq_remove(&w);
+}
+
+static void unbusy(struct pcpage *p)
+{
+	BUG_ON(p->busy == 0);
+	if (--p->busy == 0)
+		waitq_wake_all(&idle_wq, 0);
+}
+
 bool pagecache_cached(struct inode *inode, uint64_t index)
 {
 	return lookup(inode, index) != NULL;
@@ -119,7 +167,7 @@ static void free_page_at(struct inode *inode, size_t i)
 	struct pagecache *pc = inode->pages;
 	struct pcpage *p = pc->v[i];
 
-	BUG_ON(p->maps != 0);
+	BUG_ON(p->maps != 0 || p->busy != 0);
 	lru_remove(p);
 	memmove(&pc->v[i], &pc->v[i + 1], (pc->n - i - 1) * sizeof(pc->v[0]));
 	pc->n--;
@@ -135,23 +183,23 @@ static void free_page_at(struct inode *inode, size_t i)
 	}
 }
 
-/* writepage may sleep on the disk, and meanwhile another thread may truncate the page
- * away (freeing it and maybe the inode's array): afterwards p is touched only if the
- * inode still caches it. */
+/* Write p back if dirty. It is busy meanwhile, so it stays cached; it is marked clean
+ * before the write, so a store during the write dirties it again (and is not lost). */
 static int write_page(struct pcpage *p)
 {
 	struct inode *inode = p->inode;
-	uint64_t index = p->index;
 	int r = 0;
 
 	if (!p->dirty)
 		return 0;
-	if (inode->ops && inode->ops->writepage)
-		r = inode->ops->writepage(inode, index, p->data);
-	if (lookup(inode, index) != p)
-		return r;
-	if (r == 0 && p->wmaps == 0)
-		p->dirty = false;
+	p->dirty = p->wmaps > 0; /* a writable mapping may store at any time */
+	if (inode->ops && inode->ops->writepage) {
+		p->busy++;
+		r = inode->ops->writepage(inode, p->index, p->data);
+		if (r < 0)
+			p->dirty = true;
+		unbusy(p);
+	}
 	return r;
 }
 
@@ -162,16 +210,18 @@ size_t pagecache_reclaim(size_t npages)
 
 	while (p && freed < npages && tries-- > 0) {
 		struct pcpage *next = p->lru_next;
-		struct inode *inode = p->inode;
-		uint64_t index = p->index;
-		if (write_page(p) == 0) {
-			if (lookup(inode, index) != p)
-				break; /* truncated while written: the LRU changed under us */
-			free_page_at(inode, find_pos(inode->pages, index));
-			freed++;
-		} else {
-			touch(p); /* keep it; try the others */
+		if (p->busy) {
+			p = next;
+			continue;
 		}
+		if (p->dirty) {
+			if (write_page(p) < 0)
+				touch(p); /* keep it; try the others */
+			p = lru_head;	  /* the list may have changed while the write slept */
+			continue;
+		}
+		free_page_at(p->inode, find_pos(p->inode->pages, p->index));
+		freed++;
 		p = next;
 	}
 	return freed;
@@ -215,16 +265,19 @@ static bool array_room(struct inode *inode)
 	return true;
 }
 
-/* A new page for (inode, index), not yet filled, reclaiming others when memory is short
- * or when reclaimable pages pass half of RAM (so the cache never starves the program's
- * own memory, whose allocator does not reclaim). NULL when nothing can be freed. */
-static struct pcpage *new_page(struct inode *inode, uint64_t index)
+/* A new page for (inode, index), cached, busy and filling, for the caller to fill and
+ * then pass to page_ready. Reclaims other pages when memory is short or when reclaimable
+ * pages pass half of RAM (so the cache never starves the program's own memory, whose
+ * allocator does not reclaim); reclaiming may sleep. NULL with *err: -ENOMEM when nothing
+ * can be freed, -EAGAIN when another thread cached the page meanwhile. */
+static struct pcpage *new_page(struct inode *inode, uint64_t index, int *err)
 {
 	struct pcpage *p = NULL;
 	uint64_t pa = 0;
 	struct pagecache *pc;
 	size_t i;
 
+	*err = -ENOMEM;
 	if (!pinned(inode) && lru_pages >= pmm_total_pages() / 2)
 		pagecache_reclaim(1);
 	for (int attempt = 0; attempt < 64; attempt++) {
@@ -240,10 +293,16 @@ static struct pcpage *new_page(struct inode *inode, uint64_t index)
 	}
 	if (!p || !pa || !inode->pages || inode->pages->n == inode->pages->cap)
 		goto fail;
+	if (lookup(inode, index)) {
+		*err = -EAGAIN;
+		goto fail;
+	}
 	pc = inode->pages;
 	p->inode = inode;
 	p->index = index;
 	p->data = MM_VIRT(pa);
+	p->busy = 1;
+	p->filling = true;
 	i = find_pos(pc, index);
 	memmove(&pc->v[i + 1], &pc->v[i], (pc->n - i) * sizeof(pc->v[0]));
 	pc->v[i] = p;
@@ -252,6 +311,7 @@ static struct pcpage *new_page(struct inode *inode, uint64_t index)
 	if (pinned(inode))
 		inode->blocks += PAGECACHE_PAGE / 512;
 	lru_add_tail(p);
+	*err = 0;
 	return p;
 fail:
 	if (pa)
@@ -263,6 +323,15 @@ fail:
 		inode->pages = NULL;
 	}
 	return NULL;
+}
+
+/* A page from new_page is filled (ok) or is dropped (!ok); waiters look again. */
+static void page_ready(struct pcpage *p, bool ok)
+{
+	p->filling = false;
+	unbusy(p);
+	if (!ok)
+		free_page_at(p->inode, find_pos(p->inode->pages, p->index));
 }
 
 /* The cached page `index`, read in (fill) or zeroed (!fill) when not cached. */
@@ -282,9 +351,10 @@ static int read_ahead(struct inode *inode, uint64_t index, struct pcpage **out)
 	struct pcpage *pg[READAHEAD_PAGES];
 	void *data[READAHEAD_PAGES];
 	unsigned n = 0;
+	int err;
 
 	do {
-		pg[n] = new_page(inode, index + n);
+		pg[n] = new_page(inode, index + n, &err);
 		if (!pg[n])
 			break;
 		data[n] = pg[n]->data;
@@ -292,42 +362,49 @@ static int read_ahead(struct inode *inode, uint64_t index, struct pcpage **out)
 	} while (n < READAHEAD_PAGES && index + n < eof && !lookup(inode, index + n) &&
 		 room_for_readahead());
 	if (!n)
-		return -ENOMEM;
+		return err;
 	int r = inode->ops->readpages(inode, index, n, data);
-	if (r < 0) {
-		for (unsigned k = n; k-- > 0;)
-			free_page_at(inode, find_pos(inode->pages, index + k));
+	for (unsigned k = 0; k < n; k++)
+		page_ready(pg[k], r >= 0);
+	if (r < 0)
 		return r;
-	}
 	*out = pg[0];
 	return 0;
 }
 
+/* The cached page `index`, read in (fill) or zeroed (!fill) when not cached; waits for a
+ * page another thread is reading in. */
 static int get_page(struct inode *inode, uint64_t index, bool fill, struct pcpage **out)
 {
-	struct pcpage *p = lookup(inode, index);
-	int r = 0;
+	for (;;) {
+		struct pcpage *p = lookup(inode, index);
+		int r = 0;
 
-	if (p) {
-		touch(p);
-		*out = p;
-		return 0;
+		if (p && p->filling) {
+			wait_idle(inode, index, index, true);
+			continue;
+		}
+		if (p) {
+			touch(p);
+			*out = p;
+			return 0;
+		}
+		if (fill && inode->ops && inode->ops->readpages)
+			r = read_ahead(inode, index, out);
+		else if ((p = new_page(inode, index, &r)) != NULL) {
+			if (fill && inode->ops && inode->ops->readpage)
+				r = inode->ops->readpage(inode, index, p->data);
+			else
+				memset(p->data, 0, PAGECACHE_PAGE);
+			page_ready(p, r >= 0);
+			if (r >= 0) {
+				*out = p;
+				r = 0;
+			}
+		}
+		if (r != -EAGAIN)
+			return r;
 	}
-	if (fill && inode->ops && inode->ops->readpages)
-		return read_ahead(inode, index, out);
-	p = new_page(inode, index);
-	if (!p)
-		return -ENOMEM;
-	if (fill && inode->ops && inode->ops->readpage)
-		r = inode->ops->readpage(inode, index, p->data);
-	else
-		memset(p->data, 0, PAGECACHE_PAGE);
-	if (r < 0) {
-		free_page_at(inode, find_pos(inode->pages, index));
-		return r;
-	}
-	*out = p;
-	return 0;
 }
 
 long pagecache_read(struct inode *inode, void *buf, size_t n, uint64_t off)
@@ -372,13 +449,25 @@ long pagecache_write(struct inode *inode, const void *buf, size_t n, uint64_t of
 
 		if (k > n - done)
 			k = n - done;
-		/* A whole page, or a page wholly past the end, needs no read. */
+		/* A whole page, or a page wholly past the end, needs no read: its block is
+		 * allocated first, so a reader never sees the page zeroed but not yet
+		 * written. A partial page is read first, so a hole being filled still reads
+		 * as zeros rather than whatever the new block held on disk; it stays busy
+		 * while the allocation sleeps. */
 		bool whole = k == PAGECACHE_PAGE || index * PAGECACHE_PAGE >= inode->size;
-		r = get_page(inode, index, !whole, &p);
-		/* Allocate only after the page was read, so a hole being filled still read as
-		 * zeros rather than whatever the new block held on disk. */
-		if (r == 0 && inode->ops && inode->ops->prepare_write)
-			r = inode->ops->prepare_write(inode, pos, k);
+		bool prep = inode->ops && inode->ops->prepare_write;
+		if (whole) {
+			r = prep ? inode->ops->prepare_write(inode, pos, k) : 0;
+			if (r == 0)
+				r = get_page(inode, index, false, &p);
+		} else {
+			r = get_page(inode, index, true, &p);
+			if (r == 0 && prep) {
+				p->busy++;
+				r = inode->ops->prepare_write(inode, pos, k);
+				unbusy(p);
+			}
+		}
 		if (r < 0) {
 			if (!done)
 				return r;
@@ -414,7 +503,8 @@ int pagecache_writeback(struct inode *inode)
 	return err;
 }
 
-void pagecache_drop(struct inode *inode, uint64_t from)
+/* Free every page from index `from` on; none may be busy. */
+static void drop_now(struct inode *inode, uint64_t from)
 {
 	while (inode->pages) {
 		struct pagecache *pc = inode->pages;
@@ -424,14 +514,25 @@ void pagecache_drop(struct inode *inode, uint64_t from)
 	}
 }
 
+void pagecache_drop(struct inode *inode, uint64_t from)
+{
+	wait_idle(inode, from, UINT64_MAX, false);
+	drop_now(inode, from);
+}
+
 void pagecache_truncate(struct inode *inode, uint64_t size)
 {
 	uint64_t keep = (size + PAGECACHE_PAGE - 1) / PAGECACHE_PAGE;
 	struct pcpage *p;
 
-	if (unmap_hook)
-		unmap_hook(inode, keep);
-	pagecache_drop(inode, keep);
+	/* The partial last page is zeroed past size: wait for it too, or a read in flight
+	 * would bring the old bytes back. */
+	do {
+		wait_idle(inode, size / PAGECACHE_PAGE, UINT64_MAX, false);
+		if (unmap_hook)
+			unmap_hook(inode, keep);
+	} while (busy_in(inode, size / PAGECACHE_PAGE, UINT64_MAX, false));
+	drop_now(inode, keep);
 	if (size % PAGECACHE_PAGE) {
 		p = lookup(inode, size / PAGECACHE_PAGE);
 		if (p)

@@ -4,7 +4,9 @@
  * dropped oldest first (dirty ones are written back first), so a file larger than RAM can
  * be written and read. Pages of file systems with sb->pages_pinned (tmpfs) are the
  * storage itself and are never reclaimed, nor are pages mapped into the program
- * (mm/filemap.c counts its mappings here). Single CPU, no locks. */
+ * (mm/filemap.c counts its mappings here). Under the BKL; the calls that read or write
+ * the disk sleep, and pagecache_drop and pagecache_truncate also wait for pages other
+ * threads are reading in or writing back (pagecache.c). */
 #ifndef ISLE_FS_PAGECACHE_H
 #define ISLE_FS_PAGECACHE_H
 
@@ -30,7 +32,8 @@ int pagecache_writeback(struct inode *inode);
  * last partial page, so growing later reads zeros. Dirty pages dropped are not written.
  * Mapped pages are unmapped first (the unmap hook below). */
 void pagecache_truncate(struct inode *inode, uint64_t size);
-/* Drop every page from page index `from` on without writing (eviction). */
+/* Drop every page from page index `from` on without writing (eviction); waits for those
+ * other threads are reading in or writing back. */
 void pagecache_drop(struct inode *inode, uint64_t from);
 /* true when page `index` of inode is cached (SEEK_DATA on tmpfs). */
 bool pagecache_cached(struct inode *inode, uint64_t index);

@@ -8,7 +8,8 @@
  * Ownership: an inode is reference counted (refs); every function that returns an inode
  * returns a new reference the caller drops with vfs_iput. When the last reference goes,
  * the VFS writes back its dirty pages and calls ops->evict (which frees the on-disk inode
- * when nlink is 0). Single CPU, no locks yet; blocking happens only inside blkdev_rw. */
+ * when nlink is 0). Under the BKL; calls that touch the disk sleep (and other threads run
+ * meanwhile), so code holds references, not bare pointers, across them. */
 #ifndef ISLE_FS_VFS_H
 #define ISLE_FS_VFS_H
 
@@ -176,9 +177,15 @@ struct inode {
 	unsigned refs;
 	/* The last reference went and vfs_iput is writing the inode back (it sleeps): a
 	 * vfs_iget meanwhile takes it again (revived counts that), and a later vfs_iput
-	 * reaching 0 leaves the rest to the eviction under way. */
-	bool evicting;
+	 * reaching 0 leaves the rest to the eviction under way. dying: past the point of
+	 * no return (ops->evict runs, it may sleep); the inode stays hashed until it is
+	 * freed and vfs_iget waits for that, so there is never a second in-memory inode for
+	 * the same (sb, ino). */
+	bool evicting, dying;
 	uint32_t revived;
+	/* A file system is reading a fresh inode in (it sleeps): vfs_iget waits until
+	 * vfs_iget_loaded rather than hand out a half-filled inode. */
+	bool loading;
 	bool dirty;		     /* metadata changed since the last fsync */
 	struct pagecache *pages;     /* NULL until a page is cached (pagecache.c) */
 	struct super_block *mounted; /* a file system mounted on this directory */
@@ -186,14 +193,17 @@ struct inode {
 };
 
 /* Inode cache: the one in-memory inode for (sb, ino). vfs_iget returns it with a new
- * reference, or NULL with *fresh = true after allocating a zeroed inode the caller must
- * fill (sb, ino set; refs 1) — that is, it never returns NULL unless out of memory, in
- * which case *fresh is false. (Implemented: a cached inode is returned with *fresh =
- * false; a new one is returned, non-NULL, with *fresh = true; NULL only when out of
- * memory. A file system that cannot fill a fresh inode sets nlink > 0 or leaves ops NULL
- * and drops it with vfs_iput.) Unreferenced inodes are not kept: the cache holds exactly
- * the inodes somebody references. */
+ * reference and *fresh = false; or allocates a zeroed inode (sb, ino set, refs 1), hashes
+ * it and returns it with *fresh = true, for the caller to fill; NULL only when out of
+ * memory. A file system that cannot fill a fresh inode leaves ops NULL (or sets ops that
+ * can evict it) and drops it with vfs_iput. When the inode for (sb, ino) is being
+ * evicted past the point of no return, vfs_iget sleeps until it is gone (it may sleep
+ * only then). Unreferenced inodes are not kept: the cache holds exactly the inodes
+ * somebody references, and those being evicted. */
 struct inode *vfs_iget(struct super_block *sb, uint64_t ino, bool *fresh);
+/* A file system whose filling of a fresh inode sleeps sets inode->loading right after
+ * vfs_iget and calls vfs_iget_loaded when done, filled or not (then drops it). */
+void vfs_iget_loaded(struct inode *inode);
 struct inode *vfs_igrab(struct inode *inode); /* new reference to a held inode */
 void vfs_iput(struct inode *inode);
 void vfs_mark_dirty(struct inode *inode);

@@ -6,8 +6,11 @@ FS_CORE_SRCS := tests/unit/fs_fakes.c tests/unit/mm_fakes.c kernel/mm/pmm.c kern
 	kernel/fs/inode.c kernel/fs/attr.c kernel/fs/mount.c kernel/fs/namei.c kernel/fs/pagecache.c \
 	kernel/fs/tmpfs.c kernel/fs/file.c kernel/fs/fdtable.c
 FS_FAKE_DEVFS := tests/unit/fs_fake_devfs.c
-test_namei_SRCS := tests/unit/test_namei.c $(FS_CORE_SRCS) $(FS_FAKE_DEVFS)
-test_pagecache_SRCS := tests/unit/test_pagecache.c $(FS_CORE_SRCS) $(FS_FAKE_DEVFS)
+# Wait queues and `current` for the tests that link no scheduler or event fakes.
+FS_WAIT_FAKES := tests/unit/wait_fakes.c tests/unit/task_fake.c
+test_namei_SRCS := tests/unit/test_namei.c $(FS_CORE_SRCS) $(FS_FAKE_DEVFS) $(FS_WAIT_FAKES)
+test_pagecache_SRCS := tests/unit/test_pagecache.c $(FS_CORE_SRCS) $(FS_FAKE_DEVFS) \
+	$(FS_WAIT_FAKES)
 
 FS_HDRS := kernel/fs/vfs.h kernel/fs/namei.h kernel/fs/file.h kernel/fs/pagecache.h \
 	kernel/fs/tmpfs.h kernel/fs/fdtable.h kernel/fs/devfs.h tests/unit/mm_fakes.h

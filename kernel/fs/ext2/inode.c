@@ -268,6 +268,7 @@ int ext2_iget(struct ext2_fs *fs, uint64_t ino, struct inode **out)
 		return 0;
 	}
 	inode->ops = &ext2_bad_ops;
+	inode->loading = true;		    /* other lookups wait while the table block is read */
 	err = ext2_bread(fs, block, 0, &b); /* an inode table block */
 	if (err)
 		goto fail;
@@ -288,9 +289,11 @@ int ext2_iget(struct ext2_fs *fs, uint64_t ino, struct inode **out)
 		goto fail;
 	}
 	ext2_set_ops(inode);
+	vfs_iget_loaded(inode);
 	*out = inode;
 	return 0;
 fail:
+	vfs_iget_loaded(inode);
 	vfs_iput(inode);
 	return err;
 }
