@@ -112,12 +112,15 @@ int vfs_open_path(struct vfs_path *p, unsigned flags, struct file **out)
 	return 0;
 }
 
-/* open with O_CREAT: resolve the parent, then find or create the last component. */
+/* open with O_CREAT: resolve the parent, then find or create the last component. Another
+ * thread may create the name between the lookup and the create (EEXIST): without O_EXCL
+ * that file is opened, as on Linux, by looking again (a few times at most). */
 static int open_creat(struct vfs_path *base, const char *path, unsigned flags, uint32_t mode,
 		      struct vfs_path **out)
 {
 	struct vfs_last last;
 	struct inode *dir, *child = NULL;
+	int tries = 0;
 	int r = vfs_lookup_parent(base, path, &last);
 
 	if (r < 0)
@@ -127,6 +130,7 @@ static int open_creat(struct vfs_path *base, const char *path, unsigned flags, u
 		vfs_last_put(&last);
 		return -EISDIR;
 	}
+again:
 	r = vfs_lookup_one(dir, last.name, last.len, &child);
 	if (r == 0) {
 		if (flags & O_EXCL) {
@@ -150,6 +154,8 @@ static int open_creat(struct vfs_path *base, const char *path, unsigned flags, u
 		else
 			r = dir->ops->create(dir, last.name, last.len, S_IFREG | (mode & 07777), 0,
 					     &child);
+		if (r == -EEXIST && !(flags & O_EXCL) && ++tries < 4)
+			goto again;
 	} else {
 		child = NULL;
 	}

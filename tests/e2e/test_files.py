@@ -127,6 +127,23 @@ def test_create_race(guest, smp, accel, tmp_path):
 
 
 @pytest.mark.parametrize("smp", [1, 2])
+def test_directory_race(guest, smp, accel, tmp_path):
+    """Four threads create 300 long names each in one directory at once, renaming and
+    removing some (dirrace.c); every name is there exactly when it should be and e2fsck
+    finds the image clean. Before each ext2 directory operation held the directory's lock:
+    two threads grew the directory by the same new block ("directory inode 2 has a hole",
+    EIO on create, e2fsck errors)."""
+    prog = guest("dirrace")
+    (tmp_path / "native").mkdir()
+    assert_pass(*run_native(prog, [tmp_path / "native", 300, 4]), "dirrace")
+    img = build_image(prog, tmp_path, {"Args": ["/", "300", "4"]})
+    status, out, err = run_cmd([str(ISLE), "run", "--accel", accel, "--smp", str(smp),
+                                str(img)], timeout=BOOT_TIMEOUT)
+    assert_pass(status, out, err, "dirrace")
+    e2fsck_clean(img)
+
+
+@pytest.mark.parametrize("smp", [1, 2])
 def test_sync_during_truncate(guest, smp, accel, tmp_path):
     """Found by sysfuzz (seed 91, threads=3, 2 vCPUs): syncfs writing a file's cached pages
     back while another thread's ftruncate drops them; the walk of the page array went on

@@ -2,7 +2,7 @@
 #(and checked afterwards) by the real e2fsprogs : mke2fs - d, e2fsck - fn, debugfs.
 UNIT_TESTS += test_bcache test_ext2 test_ext2_bad
 EXT2_TEST_SRCS := tests/unit/ext2_fakes.c kernel/fs/attr.c tests/unit/ext2_util.c kernel/fs/bcache.c \
-	tests/unit/wait_fakes.c tests/unit/task_fake.c \
+	tests/unit/wait_fakes.c tests/unit/task_fake.c kernel/sched/mutex.c \
 	$(sort $(wildcard kernel/fs/ext2/*.c))
 test_bcache_SRCS := tests/unit/test_bcache.c tests/unit/ext2_fakes.c kernel/fs/bcache.c \
 	tests/unit/wait_fakes.c tests/unit/task_fake.c

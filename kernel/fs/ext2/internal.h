@@ -14,6 +14,7 @@
 #include "drivers/blkdev.h"
 #include "fs/bcache.h"
 #include "fs/vfs.h"
+#include "sched/mutex.h"
 
 #define EXT2_ROOT_INO 2
 #define EXT2_NDIR 12 /* direct block pointers in i_block */
@@ -186,6 +187,7 @@ struct ext2_inode_info {
 	struct inode *inode;
 	struct ext2_inode_info *next, *prev; /* ext2_fs.live */
 	uint32_t alloc_goal;		     /* next block to try when allocating */
+	struct kmutex dirlock;		     /* a directory's operations (dirlock.c) */
 	union {
 		struct ext2_dinode d;
 		uint8_t raw[1024];
@@ -259,6 +261,21 @@ int ext2_dir_is_empty(struct inode *dir);
 int ext2_dir_init(struct inode *dir, uint32_t parent);
 /* Change the ".." entry of dir to parent. */
 int ext2_dir_set_parent(struct inode *dir, uint32_t parent);
+/* The directory operations of ext2_dir_ops: those below, each under the directory's lock
+ * (dirlock.c). Code inside ext2 calls the unlocked ones. */
+int ext2_op_lookup(struct inode *dir, const char *name, size_t len, struct inode **out);
+int ext2_op_readdir(struct inode *dir, uint64_t *pos, struct dir_emit *ctx);
+int ext2_op_create(struct inode *dir, const char *name, size_t len, uint32_t mode, uint32_t rdev,
+		   struct inode **out);
+int ext2_op_mkdir(struct inode *dir, const char *name, size_t len, uint32_t mode,
+		  struct inode **out);
+int ext2_op_symlink(struct inode *dir, const char *name, size_t len, const char *target,
+		    struct inode **out);
+int ext2_op_link(struct inode *dir, const char *name, size_t len, struct inode *target);
+int ext2_op_unlink(struct inode *dir, const char *name, size_t len);
+int ext2_op_rmdir(struct inode *dir, const char *name, size_t len);
+int ext2_op_rename(struct inode *odir, const char *oname, size_t olen, struct inode *ndir,
+		   const char *nname, size_t nlen, unsigned flags);
 int ext2_lookup(struct inode *dir, const char *name, size_t len, struct inode **out);
 int ext2_readdir(struct inode *dir, uint64_t *pos, struct dir_emit *ctx);
 
