@@ -16,6 +16,7 @@ Every subprocess has a timeout; a VM that outlives it is killed with its process
 """
 
 import functools
+import json
 import os
 import re
 import signal
@@ -152,6 +153,18 @@ def run_isle_cli(args, timeout=60, stdin=b""):
     status, out, err = run_cmd([str(ISLE)] + [str(a) for a in args], stdin=stdin,
                                timeout=timeout)
     return status, out.decode(errors="replace"), err
+
+
+def build_image(tmp_path, prog, config, name="app.img"):
+    """`isle build` prog with config (a dict, written next to the image) into tmp_path/name;
+    fails the test when the build does. Returns the image's path."""
+    cfg = tmp_path / f"{name}.json"
+    cfg.write_text(json.dumps(config))
+    img = tmp_path / name
+    status, out, err = run_isle_cli(["build", str(prog), "-c", str(cfg), "-o", str(img)],
+                                    timeout=BOOT_TIMEOUT)
+    assert status == 0, err
+    return img
 
 
 def assert_pass(status, out, err, name):

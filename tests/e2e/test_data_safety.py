@@ -16,7 +16,6 @@
 Every wait is bounded; QEMU is always killed by PID on the way out.
 """
 
-import json
 import os
 import select
 import signal
@@ -26,8 +25,8 @@ import time
 
 import pytest
 
-from conftest import (BOOT_TIMEOUT, DEFAULT_MACHINES, ISLE, NATIVE_TIMEOUT, guest_binary,
-                      require_isle, run_cmd, run_isle_cli, run_native)
+from conftest import (BOOT_TIMEOUT, DEFAULT_MACHINES, ISLE, NATIVE_TIMEOUT, build_image, guest_binary,
+                      require_isle, run_cmd, run_native)
 
 SYNCED_SIZE = (1 << 20) + 123  # fsync_then_wait.c's default size
 
@@ -35,16 +34,6 @@ SYNCED_SIZE = (1 << 20) + 123  # fsync_then_wait.c's default size
 def synced_pattern(size=SYNCED_SIZE):
     """What fsync_then_wait.c writes: byte i is (i * 7 + (i >> 12) * 13 + 1) & 0xff."""
     return bytes((i * 7 + (i >> 12) * 13 + 1) & 0xFF for i in range(size))
-
-
-def build_image(tmp_path, prog, config, name="app.img"):
-    cfg = tmp_path / f"{name}.json"
-    cfg.write_text(json.dumps(config))
-    img = tmp_path / name
-    status, out, err = run_isle_cli(["build", str(prog), "-c", str(cfg), "-o", str(img)],
-                                    timeout=BOOT_TIMEOUT)
-    assert status == 0, err
-    return img
 
 
 def e2fsck(img, *flags):

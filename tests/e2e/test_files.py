@@ -8,7 +8,8 @@ import subprocess
 
 import pytest
 
-from conftest import BOOT_TIMEOUT, ISLE, assert_pass, run_cmd, run_isle, run_isle_cli, run_native
+from conftest import (BOOT_TIMEOUT, ISLE, assert_pass, build_image, run_cmd, run_isle, run_isle_cli,
+                      run_native)
 
 CASES = [("files", "glibc"), ("files", "musl"), ("devnull", "glibc")]
 
@@ -75,15 +76,17 @@ def test_sync_during_eviction(guest, smp, accel, tmp_path):
     assert_pass(*run_isle(prog, ["/"], accel=accel, extra=["--smp", str(smp)]), "syncrace")
 
 
-def build_image(prog, tmp_path, config):
-    """An image of prog built with config (Dirs relative to tmp_path); returns its path."""
-    cfg = tmp_path / "config.json"
-    cfg.write_text(json.dumps(config))
-    img = tmp_path / "app.img"
-    status, out, err = run_isle_cli(["build", str(prog), "-c", str(cfg), "-o", str(img)],
-                                    timeout=BOOT_TIMEOUT)
-    assert status == 0, err
-    return img
+def race_on_image(guest, name, args, smp, accel, tmp_path):
+    """Guest program name with DIR and args: natively in a fresh directory, then in isle
+    on the root of an image of its own with smp vCPUs; e2fsck finds the image clean."""
+    prog = guest(name)
+    (tmp_path / "native").mkdir()
+    assert_pass(*run_native(prog, [tmp_path / "native"] + args), name)
+    img = build_image(tmp_path, prog, {"Args": ["/"] + [str(a) for a in args]})
+    status, out, err = run_cmd([str(ISLE), "run", "--accel", accel, "--smp", str(smp),
+                                str(img)], timeout=BOOT_TIMEOUT)
+    assert_pass(status, out, err, name)
+    e2fsck_clean(img)
 
 
 def e2fsck_clean(img):
@@ -104,7 +107,7 @@ def test_lookup_race(guest, smp, accel, tmp_path):
     for i in range(400):
         (d / f"f{i:03d}").write_bytes(bytes([i % 251]) * (i + 1))
     assert_pass(*run_native(prog, [d, 400, 4]), "statrace")
-    img = build_image(prog, tmp_path, {"Dirs": ["d"], "Args": ["/d", "400", "4"]})
+    img = build_image(tmp_path, prog, {"Dirs": ["d"], "Args": ["/d", "400", "4"]})
     status, out, err = run_cmd([str(ISLE), "run", "--accel", accel, "--smp", str(smp),
                                 str(img)], timeout=BOOT_TIMEOUT)
     assert_pass(status, out, err, "statrace")
@@ -116,14 +119,7 @@ def test_create_race(guest, smp, accel, tmp_path):
     keeps its own contents and inode, and e2fsck finds the image clean. Before the fix, two
     copies of one bitmap block in the block cache gave out an inode or block twice: EIO on
     create ("new inode already in memory") or one file's data in another."""
-    prog = guest("createrace")
-    (tmp_path / "native").mkdir()
-    assert_pass(*run_native(prog, [tmp_path / "native", 40, 4]), "createrace")
-    img = build_image(prog, tmp_path, {"Args": ["/", "40", "4"]})
-    status, out, err = run_cmd([str(ISLE), "run", "--accel", accel, "--smp", str(smp),
-                                str(img)], timeout=BOOT_TIMEOUT)
-    assert_pass(status, out, err, "createrace")
-    e2fsck_clean(img)
+    race_on_image(guest, "createrace", [40, 4], smp, accel, tmp_path)
 
 
 @pytest.mark.parametrize("smp", [1, 2])
@@ -133,14 +129,7 @@ def test_directory_race(guest, smp, accel, tmp_path):
     finds the image clean. Before each ext2 directory operation held the directory's lock:
     two threads grew the directory by the same new block ("directory inode 2 has a hole",
     EIO on create, e2fsck errors)."""
-    prog = guest("dirrace")
-    (tmp_path / "native").mkdir()
-    assert_pass(*run_native(prog, [tmp_path / "native", 300, 4]), "dirrace")
-    img = build_image(prog, tmp_path, {"Args": ["/", "300", "4"]})
-    status, out, err = run_cmd([str(ISLE), "run", "--accel", accel, "--smp", str(smp),
-                                str(img)], timeout=BOOT_TIMEOUT)
-    assert_pass(status, out, err, "dirrace")
-    e2fsck_clean(img)
+    race_on_image(guest, "dirrace", [300, 4], smp, accel, tmp_path)
 
 
 @pytest.mark.parametrize("smp", [1, 2])

@@ -1,22 +1,12 @@
 """Booting from a disk image made by `isle build`: the manifest's program and arguments
 run, files from the config are there, what the program writes survives into the next
 boot, and the file system stays clean for e2fsck after every run."""
-import json
 import subprocess
 
 import pytest
 
-from conftest import BOOT_TIMEOUT, DEFAULT_MACHINES, guest_binary, run_cmd, run_isle_cli, run_native, ISLE
-
-
-def build_image(tmp_path, prog, config):
-    cfg = tmp_path / "config.json"
-    cfg.write_text(json.dumps(config))
-    img = tmp_path / "app.img"
-    status, out, err = run_isle_cli(["build", str(prog), "-c", str(cfg), "-o", str(img)],
-                                    timeout=BOOT_TIMEOUT)
-    assert status == 0, err
-    return img
+from conftest import (BOOT_TIMEOUT, DEFAULT_MACHINES, build_image, guest_binary, run_cmd,
+                      run_native, ISLE)
 
 
 def boot(img, machine):
