@@ -27,7 +27,6 @@
 #include "lib/checked.h"
 #include "lib/string.h"
 #include "mm/heap.h"
-#include "sched/task.h"
 #include "sched/wait.h"
 
 #define BCACHE_MAX_BYTES (256u * 1024u)
@@ -179,20 +178,30 @@ static void make_room(uint32_t need)
 	}
 }
 
+struct block_key {
+	struct blkdev *dev;
+	uint64_t block;
+	uint32_t size;
+};
+
+/* The block's buffer is cached and being read in (looked up afresh: it may be freed). */
+static bool filling(void *arg)
+{
+	struct block_key *k = arg;
+	struct buf *b = lookup(k->dev, k->block, k->size);
+
+	return b && b->filling;
+}
+
 /* The cached buffer for the block, held; waits while another thread reads it in. NULL
  * when it is not cached. */
 static struct buf *find_held(struct blkdev *dev, uint64_t block, uint32_t size)
 {
-	struct buf *b = lookup(dev, block, size);
-	struct waiter w;
+	struct block_key k = {dev, block, size};
+	struct buf *b;
 
-	if (b && b->filling) {
-		waiter_init(&w, current);
-		waitq_add(&filled_wq, &w);
-		while ((b = lookup(dev, block, size)) && b->filling)
-			waiter_sleep(&w, 0, 0);
-		waitq_remove(&w);
-	}
+	waitq_sleep_while(&filled_wq, filling, &k);
+	b = lookup(dev, block, size);
 	if (b)
 		hold(b);
 	return b;

@@ -17,7 +17,6 @@
 #include "fs/vfs.h"
 #include "fs/writeback.h"
 #include "mm/heap.h"
-#include "sched/task.h"
 #include "sched/wait.h"
 
 #define HASH_SIZE 1024
@@ -39,27 +38,28 @@ static struct inode *find(struct super_block *sb, uint64_t ino)
 	return NULL;
 }
 
-static bool settled(const struct inode *in)
+struct inode_key {
+	struct super_block *sb;
+	uint64_t ino;
+};
+
+/* The inode for key is hashed but dying or loading (looked up afresh: it may be freed). */
+static bool unsettled(void *arg)
 {
-	return !in->dying && !in->loading;
+	struct inode_key *k = arg;
+	struct inode *in = find(k->sb, k->ino);
+
+	return in && (in->dying || in->loading);
 }
 
 /* The inode for (sb, ino) once it is neither dying nor loading (NULL when there is none
- * then). Sleeps while it is; the inode may be freed meanwhile, so the condition looks it
- * up again after every wake. */
+ * then); sleeps while it is. */
 static struct inode *find_settled(struct super_block *sb, uint64_t ino)
 {
-	struct inode *in = find(sb, ino);
-	struct waiter w;
+	struct inode_key k = {sb, ino};
 
-	if (!in || settled(in))
-		return in;
-	waiter_init(&w, current);
-	waitq_add(&inode_wq, &w);
-	while ((in = find(sb, ino)) && !settled(in))
-		waiter_sleep(&w, 0, 0);
-	waitq_remove(&w);
-	return in;
+	waitq_sleep_while(&inode_wq, unsettled, &k);
+	return find(sb, ino);
 }
 
 struct inode *vfs_iget(struct super_block *sb, uint64_t ino, bool *fresh)

@@ -20,7 +20,6 @@
 #include "mm/direct.h"
 #include "mm/heap.h"
 #include "mm/pmm.h"
-#include "sched/task.h"
 #include "sched/wait.h"
 
 #define MAX_FILE_SIZE (1ULL << 44) /* 16 TiB, ext2's limit with 4 KiB blocks */
@@ -134,19 +133,26 @@ static bool busy_in(struct inode *inode, uint64_t from, uint64_t to, bool fillin
 	return false;
 }
 
+struct page_range {
+	struct inode *inode;
+	uint64_t from, to;
+	bool filling_only;
+};
+
+static bool range_busy(void *arg)
+{
+	struct page_range *r = arg;
+
+	return busy_in(r->inode, r->from, r->to, r->filling_only);
+}
+
 /* Sleep until no page of inode in [from, to] is busy (filling_only: filling). The pages
  * may be freed meanwhile, so the condition is looked up again after every wake. */
 static void wait_idle(struct inode *inode, uint64_t from, uint64_t to, bool filling_only)
 {
-	struct waiter w;
+	struct page_range r = {inode, from, to, filling_only};
 
-	if (!busy_in(inode, from, to, filling_only))
-		return;
-	waiter_init(&w, current);
-	waitq_add(&idle_wq, &w);
-	while (busy_in(inode, from, to, filling_only))
-		waiter_sleep(&w, 0, 0);
-	waitq_remove(&w);
+	waitq_sleep_while(&idle_wq, range_busy, &r);
 }
 
 static void unbusy(struct pcpage *p)

@@ -2,21 +2,15 @@
  * again: waiters are few (threads of one program in one directory). */
 #include "sched/mutex.h"
 #include "core/printk.h"
-#include "sched/task.h"
+
+static bool held(void *m)
+{
+	return ((struct kmutex *)m)->locked;
+}
 
 void kmutex_lock(struct kmutex *m)
 {
-	struct waiter w;
-
-	if (!m->locked) {
-		m->locked = true;
-		return;
-	}
-	waiter_init(&w, current);
-	waitq_add(&m->waiters, &w);
-	while (m->locked)
-		waiter_sleep(&w, 0, 0);
-	waitq_remove(&w);
+	waitq_sleep_while(&m->waiters, held, m);
 	m->locked = true;
 }
 

@@ -79,6 +79,11 @@ void waiter_wake(struct waiter *w, unsigned events);
  * CPU until an interrupt instead. */
 int waiter_sleep(struct waiter *w, uint64_t deadline_ns, unsigned flags);
 
+/* Sleep, not interruptibly and with no deadline, while cond(arg) holds; cond is checked
+ * again after every wake on q (what it reads may have been freed meanwhile, so it must
+ * look things up afresh). Returns at once when cond is false. */
+void waitq_sleep_while(struct wait_queue *q, bool (*cond)(void *arg), void *arg);
+
 /* Sleep with no queue until the deadline or (interruptible) a signal: nanosleep, pause.
  * Returns 0 at the deadline, -EINTR. */
 int sched_sleep_until(uint64_t deadline_ns, unsigned flags);

@@ -4,7 +4,7 @@
 UNIT_TESTS += test_namei test_pagecache
 FS_CORE_SRCS := tests/unit/fs_fakes.c tests/unit/mm_fakes.c kernel/mm/pmm.c kernel/mm/heap.c \
 	kernel/fs/inode.c kernel/fs/attr.c kernel/fs/mount.c kernel/fs/namei.c kernel/fs/pagecache.c \
-	kernel/fs/tmpfs.c kernel/fs/file.c kernel/fs/fdtable.c
+	kernel/fs/tmpfs.c kernel/fs/file.c kernel/fs/fdtable.c kernel/sched/wait_while.c
 FS_FAKE_DEVFS := tests/unit/fs_fake_devfs.c
 # Wait queues and `current` for the tests that link no scheduler or event fakes.
 FS_WAIT_FAKES := tests/unit/wait_fakes.c tests/unit/task_fake.c

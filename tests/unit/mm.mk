@@ -6,7 +6,7 @@ MM_FAKES := tests/unit/mm_fakes.c
 # File mappings reach into the real VFS core (tmpfs inodes, open files, the page cache).
 MM_FS_SRCS := tests/unit/fs_fakes.c tests/unit/fs_fake_devfs.c kernel/fs/inode.c kernel/fs/attr.c \
 	kernel/fs/mount.c kernel/fs/namei.c kernel/fs/pagecache.c kernel/fs/tmpfs.c \
-	kernel/fs/file.c kernel/fs/fdtable.c tests/unit/wait_fakes.c \
+	kernel/fs/file.c kernel/fs/fdtable.c tests/unit/wait_fakes.c kernel/sched/wait_while.c \
 	tests/unit/task_fake.c
 MM_VM_SRCS := $(MM_FAKES) tests/unit/mm_fake_paging.c kernel/mm/vm.c kernel/mm/vma.c \
 	kernel/mm/mmap.c kernel/mm/madvise.c kernel/mm/mremap.c kernel/mm/filemap.c \

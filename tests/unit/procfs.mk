@@ -9,6 +9,7 @@ test_procfs_vfs_SRCS := tests/unit/test_procfs_vfs.c tests/unit/procfs_fakes.c \
 	tests/unit/fs_fakes.c tests/unit/mm_fakes.c tests/unit/fs_fake_devfs.c kernel/mm/pmm.c \
 	kernel/mm/heap.c kernel/fs/inode.c kernel/fs/attr.c kernel/fs/mount.c kernel/fs/namei.c \
 	kernel/fs/pagecache.c kernel/fs/tmpfs.c kernel/fs/file.c kernel/fs/fdtable.c tests/unit/wait_fakes.c \
+	kernel/sched/wait_while.c \
 	$(sort $(wildcard kernel/fs/genfs*.c kernel/fs/procfs*.c)) kernel/fs/sysfs.c \
 	kernel/lib/format.c
 PROCFS_HDRS := kernel/fs/genfs.h kernel/fs/procfs.h kernel/fs/procfs_gen.h kernel/fs/sysfs.h \

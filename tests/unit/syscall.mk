@@ -11,6 +11,7 @@ test_sys_SRCS := tests/unit/test_sys.c tests/unit/host_mem_fakes.c kernel/syscal
 	kernel/syscall/sys_fs_open.c kernel/syscall/sys_fs_path.c kernel/syscall/sys_fs_dir.c \
 	kernel/syscall/sys_fs_attr.c kernel/fs/inode.c kernel/fs/attr.c kernel/fs/mount.c kernel/fs/namei.c \
 	kernel/fs/pagecache.c kernel/fs/tmpfs.c kernel/fs/file.c kernel/fs/fdtable.c tests/unit/wait_fakes.c \
+	kernel/sched/wait_while.c \
 	kernel/fs/devfs.c kernel/fs/fs_init.c kernel/fs/writeback.c tests/unit/fs_fake_procfs.c
 
 $(BUILD)/unit/test_trace: kernel/syscall/trace.h kernel/syscall/trace_fmt.h kernel/syscall/nr.h
