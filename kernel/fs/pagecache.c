@@ -340,7 +340,6 @@ static void page_ready(struct pcpage *p, bool ok)
 		free_page_at(p->inode, find_pos(p->inode->pages, p->index));
 }
 
-/* The cached page `index`, read in (fill) or zeroed (!fill) when not cached. */
 /* Readahead: on a miss, read up to READAHEAD_PAGES uncached pages from index to EOF with
  * one readpages call. Pages after the first are only added while memory is plentiful, so
  * making room (reclaim) can never evict a page of this window. */
